@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs: Debian packages when run as root on Debian, and Python tools from PyPI
+# into target/test-tools/venv. Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debs=(git pkg-config libssl-dev python3 python3-venv python3-pip bash)
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  missing=()
+  for p in "${debs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "==> apt-get install ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+else
+  echo "note: not root on Debian: skipping system packages (${debs[*]})" >&2
+fi
+
+venv=target/test-tools/venv
+pytools=(pytest==9.2.0 ruff==0.17.6)
+stamp="$venv/.installed-$(printf '%s\n' "${pytools[@]}" | sha256sum | cut -c1-16)"
+if [ ! -e "$stamp" ]; then
+  echo "==> python tools: ${pytools[*]}"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check "${pytools[@]}"
+  touch "$stamp"
+fi

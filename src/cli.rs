@@ -1,0 +1,123 @@
+//! Command-line types (clap derive) and nothing else: doc comments are the help text, no I/O happens here.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// A working environment in minutes for developers of the CNES Computing Center: project scaffolding,
+/// package-client credentials, GitLab runners on Trex and CI plugins.
+#[derive(Debug, Parser)]
+#[command(name = "devkit", version, about, long_about = None, after_help = crate::error::EXIT_CODES_HELP)]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Print errors only.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print debug lines too.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Site profile file to use instead of the embedded CNES profile.
+    #[arg(long, global = true, value_name = "FILE", env = "DEVKIT_SITE")]
+    pub site: Option<PathBuf>,
+    /// Override one site profile value, e.g. `--set gitlab.url=https://gitlab.example.org`.
+    #[arg(long = "set", global = true, value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+}
+
+/// Output format of commands that print data.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable text.
+    #[default]
+    Text,
+    /// JSON, for scripts.
+    Json,
+}
+
+/// devkit's commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a project from a template.
+    Init(InitArgs),
+    /// List the available templates.
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+    /// Show the effective site profile.
+    #[command(subcommand)]
+    Site(SiteCommand),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff).
+    Man,
+}
+
+/// Arguments of `devkit init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to create the project in (default: the current folder).
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Template: an embedded template name, a local folder, or a git URL (https, ssh, file).
+    #[arg(short, long, value_name = "SRC", default_value = "python-lib")]
+    pub template: String,
+    /// Branch, tag or commit of a git template.
+    #[arg(long = "ref", value_name = "REF")]
+    pub git_ref: Option<String>,
+    /// An answer, `KEY=VALUE` (repeatable); an unknown key is an error.
+    #[arg(short = 'd', long = "data", value_name = "KEY=VALUE")]
+    pub data: Vec<String>,
+    /// Answers from a TOML or YAML file.
+    #[arg(long, value_name = "FILE")]
+    pub data_file: Option<PathBuf>,
+    /// Take the default of every question that has one instead of asking.
+    #[arg(long)]
+    pub defaults: bool,
+    /// Allow a non-empty destination; existing files are kept as they are, never overwritten or deleted.
+    #[arg(long)]
+    pub force: bool,
+    /// Do not create a git repository.
+    #[arg(long)]
+    pub no_git: bool,
+    /// List what would be created and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `devkit templates` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// List the embedded templates.
+    List(FormatArgs),
+}
+
+/// `devkit site` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SiteCommand {
+    /// Print every value of the effective profile and where it came from.
+    Show(FormatArgs),
+}
+
+/// A `--format` option.
+#[derive(Debug, Args)]
+pub struct FormatArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// Arguments of `devkit completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}

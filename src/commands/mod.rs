@@ -1,0 +1,30 @@
+//! One file per command; each orchestrates leaf modules and reports through the printer.
+
+mod completions;
+mod init;
+mod prompt;
+mod site;
+mod templates;
+
+use crate::cli::{Cli, Command, SiteCommand, TemplatesCommand};
+use crate::error::ExitStatus;
+use crate::printer::Printer;
+use crate::settings::Settings;
+use anyhow::Result;
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
+    match cli.command {
+        Command::Completions(args) => completions::completions(&args, printer),
+        Command::Man => completions::man(printer),
+        Command::Templates(TemplatesCommand::List(args)) => templates::list(&args, printer),
+        command => {
+            let settings = Settings::from_env(&cli.global)?;
+            match command {
+                Command::Init(args) => init::run(&args, &settings, printer),
+                Command::Site(SiteCommand::Show(args)) => site::show(&args, &settings, printer),
+                Command::Completions(_) | Command::Man | Command::Templates(_) => Ok(ExitStatus::Error),
+            }
+        }
+    }
+}

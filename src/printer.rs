@@ -1,0 +1,99 @@
+//! The single printer: status lines, warnings and hints on stderr, data on stdout. It honours `-q`/`-v`,
+//! `NO_COLOR` and non-TTY output, so every other module stays silent and testable.
+#![allow(clippy::print_stderr)]
+
+use std::fmt::Display;
+use std::io::{IsTerminal, Write};
+
+/// How much the printer says on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    /// Errors only.
+    Quiet,
+    /// Status lines, warnings, errors.
+    Normal,
+    /// Also debug lines.
+    Verbose,
+}
+
+/// The printer every command writes through.
+#[derive(Debug, Clone)]
+pub struct Printer {
+    verbosity: Verbosity,
+    color: bool,
+}
+
+impl Printer {
+    /// A printer writing to the real stdout/stderr; colour only on a terminal and without `NO_COLOR`.
+    pub fn new(verbosity: Verbosity, no_color: bool) -> Self {
+        let color = !no_color && std::io::stderr().is_terminal();
+        Self { verbosity, color }
+    }
+
+    /// The verbosity in force.
+    pub fn verbosity(&self) -> Verbosity {
+        self.verbosity
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// A status line such as `   Created demo`: a right-aligned verb and a message.
+    pub fn status(&self, verb: &str, message: impl Display) {
+        if self.verbosity >= Verbosity::Normal {
+            eprintln!("{} {message}", self.paint("1;32", &format!("{verb:>12}")));
+        }
+    }
+
+    /// A plain informational line.
+    pub fn info(&self, message: impl Display) {
+        if self.verbosity >= Verbosity::Normal {
+            eprintln!("{message}");
+        }
+    }
+
+    /// A warning: something the user should know, the command goes on.
+    pub fn warn(&self, message: impl Display) {
+        if self.verbosity >= Verbosity::Normal {
+            eprintln!("{}: {message}", self.paint("1;33", "warning"));
+        }
+    }
+
+    /// A `hint:` line.
+    pub fn hint(&self, message: impl Display) {
+        eprintln!("{}: {message}", self.paint("1;36", "hint"));
+    }
+
+    /// A debug line, shown with `-v`.
+    pub fn debug(&self, message: impl Display) {
+        if self.verbosity >= Verbosity::Verbose {
+            eprintln!("{}: {message}", self.paint("2", "debug"));
+        }
+    }
+
+    /// An error with its causes and hints; always shown.
+    pub fn error(&self, message: impl Display, causes: &[String], hints: &[String]) {
+        eprintln!("{}: {message}", self.paint("1;31", "error"));
+        for cause in causes {
+            eprintln!("  caused by: {cause}");
+        }
+        for hint in hints {
+            self.hint(hint);
+        }
+    }
+
+    /// Data for stdout (never silenced by `-q`).
+    pub fn data(&self, text: &str) -> std::io::Result<()> {
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        if !text.ends_with('\n') {
+            out.write_all(b"\n")?;
+        }
+        out.flush()
+    }
+}

@@ -1,0 +1,168 @@
+//! The site profile: the one place where host names, repository keys and partitions live. It starts from the
+//! embedded CNES defaults and takes override layers (profile file, user config, environment, flags), remembering
+//! where each value came from so `devkit site show` can explain it.
+
+mod layers;
+
+pub(crate) use layers::line_of as line_of_offset;
+pub use layers::{Layers, Origin};
+
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// The embedded CNES profile, the lowest layer of every resolution.
+pub const EMBEDDED: &str = include_str!("cnes.toml");
+
+/// The effective site profile, after every override layer has been applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteProfile {
+    /// Short name of the site (`cnes`).
+    pub name: String,
+    /// The GitLab instance.
+    pub gitlab: Gitlab,
+    /// The JFrog Artifactory instance and its repository keys.
+    pub artifactory: Artifactory,
+    /// The Trex HPC cluster.
+    pub trex: Trex,
+    /// The JupyterHub service.
+    pub datalabs: Datalabs,
+    /// TLS settings shared by every client devkit configures.
+    pub tls: Tls,
+}
+
+/// GitLab settings of the site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gitlab {
+    /// Base URL of the instance, without `/api/v4`.
+    pub url: String,
+    /// Host name for git over SSH.
+    pub ssh_host: String,
+    /// Port for git over SSH.
+    pub ssh_port: u16,
+    /// Tags given to runners devkit registers.
+    pub runner_tags: Vec<String>,
+}
+
+/// Artifactory settings of the site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Artifactory {
+    /// Base URL, ending in `/artifactory`.
+    pub url: String,
+    /// Repository key of the PyPI proxy.
+    pub pypi_remote: String,
+    /// Repository key for internal Python uploads.
+    pub pypi_internal: String,
+    /// Repository key of the conda-forge proxy.
+    pub conda_remote: String,
+    /// Docker registry: `host[:port][/path prefix]`.
+    pub docker_registry: String,
+    /// Repository key of the crates.io proxy.
+    pub cargo_remote: String,
+}
+
+/// Trex cluster settings of the site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trex {
+    /// Login host inside the CNES network.
+    pub login_host: String,
+    /// Login host from outside the network.
+    pub login_host_outside: String,
+    /// Slurm partition used when none is given.
+    pub default_partition: String,
+    /// Slurm time limit used when none is given.
+    pub default_time: String,
+}
+
+/// JupyterHub settings of the site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Datalabs {
+    /// URL inside the network.
+    pub url: String,
+    /// URL from outside the network.
+    pub url_outside: String,
+}
+
+/// TLS settings of the site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tls {
+    /// Path of the site CA bundle; empty means the system store.
+    pub ca_bundle: String,
+}
+
+impl Tls {
+    /// The CA bundle path, if the site has one.
+    pub fn ca_bundle_path(&self) -> Option<PathBuf> {
+        (!self.ca_bundle.is_empty()).then(|| PathBuf::from(&self.ca_bundle))
+    }
+}
+
+/// Errors of profile loading; each names the file (or variable) and line at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    /// The text is not valid TOML.
+    #[error("`{origin}` is not valid TOML (line {line}): {message}")]
+    Syntax {
+        origin: String,
+        line: usize,
+        message: String,
+    },
+    /// A key that the profile does not have.
+    #[error("unknown site key `{key}` in `{origin}`{}", line_suffix(*.line))]
+    UnknownKey {
+        key: String,
+        origin: String,
+        line: Option<usize>,
+        known: Vec<String>,
+    },
+    /// A value of the wrong type.
+    #[error("site key `{key}` in `{origin}`{} must be {expected}", line_suffix(*.line))]
+    WrongType {
+        key: String,
+        origin: String,
+        line: Option<usize>,
+        expected: &'static str,
+    },
+    /// The merged profile does not deserialize (should not happen once layers are checked).
+    #[error("invalid site profile: {0}")]
+    Invalid(String),
+}
+
+fn line_suffix(line: Option<usize>) -> String {
+    line.map(|l| format!(" (line {l})")).unwrap_or_default()
+}
+
+impl SiteError {
+    /// The fix, when it is known.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Self::UnknownKey { known, .. } => Some(format!("known keys: {}", known.join(", "))),
+            Self::WrongType { .. } => {
+                Some("`devkit site show` prints every key with its current value".into())
+            }
+            Self::Syntax { .. } => Some("fix the file, or move it away to use the defaults".into()),
+            Self::Invalid(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_profile_loads_with_cnes_defaults() {
+        let (profile, _) = Layers::embedded().resolve().unwrap();
+        assert_eq!(profile.name, "cnes");
+        assert_eq!(profile.gitlab.url, "https://gitlab.cnes.fr");
+        assert_eq!(profile.gitlab.runner_tags, vec!["trex", "slurm"]);
+        assert_eq!(profile.artifactory.pypi_remote, "pypi-remote");
+        assert_eq!(profile.trex.default_time, "01:00:00");
+        assert_eq!(profile.tls.ca_bundle_path(), None);
+    }
+}

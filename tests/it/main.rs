@@ -1,0 +1,8 @@
+//! Integration tests: the real `devkit` binary in a temporary HOME, one module per command.
+#![allow(clippy::unwrap_used, clippy::print_stderr, clippy::print_stdout)]
+
+mod cases;
+mod cli;
+mod init;
+mod site;
+mod support;

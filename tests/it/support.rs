@@ -1,0 +1,108 @@
+//! The test context: a temporary HOME with XDG folders, and a `devkit` command that sees only it.
+
+use std::path::{Path, PathBuf};
+
+/// A temporary home and working folder for one test.
+pub struct TestContext {
+    _root: tempfile::TempDir,
+    /// `$HOME`.
+    pub home: PathBuf,
+    /// The current folder commands run in.
+    pub work: PathBuf,
+}
+
+impl TestContext {
+    pub fn new() -> Self {
+        let root = tempfile::tempdir().expect("tempdir");
+        let home = root.path().join("home");
+        let work = root.path().join("work");
+        std::fs::create_dir_all(&home).unwrap();
+        std::fs::create_dir_all(&work).unwrap();
+        Self {
+            _root: root,
+            home,
+            work,
+        }
+    }
+
+    /// `devkit` with a clean environment pointing at this context.
+    pub fn devkit(&self) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::cargo_bin("devkit").expect("devkit binary");
+        cmd.env_clear()
+            .env("HOME", &self.home)
+            .env("XDG_CONFIG_HOME", self.home.join(".config"))
+            .env("XDG_DATA_HOME", self.home.join(".local/share"))
+            .env("XDG_CACHE_HOME", self.home.join(".cache"))
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("NO_COLOR", "1")
+            .current_dir(&self.work);
+        cmd
+    }
+
+    /// Writes a file under the context root (parents created).
+    pub fn write(&self, rel: &str, contents: &str) -> PathBuf {
+        let path = self.work.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+}
+
+/// A tool the test needs: in CI (`CI=true`) its absence fails the test; elsewhere the test is skipped loudly.
+pub fn require_tool(name: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(name))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("`{name}` is required by this test in CI: run ./scripts/test.sh, which installs it");
+        }
+        eprintln!("SKIPPED: `{name}` not found on PATH (run ./scripts/test.sh to install it)");
+    }
+    found
+}
+
+/// Every file under `root` (relative, `/`-separated, sorted), `.git` excluded.
+pub fn tree(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    walk(root, root, &mut out);
+    out.sort();
+    out
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().is_some_and(|n| n == ".git") {
+            continue;
+        }
+        if path.is_dir() {
+            walk(root, &path, out);
+        } else {
+            out.push(
+                path.strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+            );
+        }
+    }
+}
+
+/// Whether a file has its executable bit.
+#[cfg(unix)]
+pub fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o111 != 0
+}
+
+/// Output of a command as text (stdout + stderr), for leak and message checks.
+pub fn all_output(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
