@@ -15,4 +15,11 @@ cargo fmt --all -- --check
 echo "==> cargo clippy"
 cargo clippy --all-targets --locked -- -D warnings
 echo "==> cargo test"
-cargo test --locked --no-fail-fast -- --test-threads="${DEVKIT_TEST_THREADS:-2}"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+cargo test --locked --no-fail-fast --lib --bins --tests -- --test-threads="${DEVKIT_TEST_THREADS:-2}" 2>&1 | tee "$log" || status=$?
+# One closing line for the whole suite (cargo prints one result line per test binary).
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1) } }
+     END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
+exit "$status"
