@@ -48,6 +48,9 @@ pub enum Format {
 pub enum Command {
     /// Create a project from a template.
     Init(InitArgs),
+    /// Bring a generated project up to a newer version of its template (three-way merge).
+    #[command(after_help = UPDATE_EXIT_CODES)]
+    Update(UpdateArgs),
     /// List the available templates.
     #[command(subcommand)]
     Templates(TemplatesCommand),
@@ -90,6 +93,56 @@ pub struct InitArgs {
     /// List what would be created and write nothing.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+/// Exit codes of `devkit update`.
+const UPDATE_EXIT_CODES: &str = "\
+Exit codes:
+  0  the project is up to date, or was updated without conflicts
+  1  failure (no answers file, dirty work tree, broken template, ...): nothing was changed
+  3  conflicts were left in the project (listed at the end); with --check: a newer template version exists";
+
+/// How `devkit update` leaves conflicts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum ConflictArg {
+    /// Standard conflict markers inside the file.
+    #[default]
+    Inline,
+    /// Keep your file and write the template's change to `<file>.rej`.
+    Rej,
+}
+
+/// Arguments of `devkit update`.
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The project folder (default: the current folder).
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Branch, tag or commit of a git template to update to (default: the latest version tag, or the
+    /// recorded branch's head).
+    #[arg(long = "ref", value_name = "REF")]
+    pub git_ref: Option<String>,
+    /// Update to another template source (a moved repository, a new folder).
+    #[arg(short, long, value_name = "SRC")]
+    pub template: Option<String>,
+    /// A new or changed answer, `KEY=VALUE` (repeatable).
+    #[arg(short = 'd', long = "data", value_name = "KEY=VALUE")]
+    pub data: Vec<String>,
+    /// Take the default of every new question instead of asking.
+    #[arg(long)]
+    pub defaults: bool,
+    /// Print the plan and a diff, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// How to leave conflicts.
+    #[arg(long, value_enum, default_value_t)]
+    pub conflict: ConflictArg,
+    /// Only check whether a newer template version exists (exit 3 if so).
+    #[arg(long, conflicts_with = "dry_run")]
+    pub check: bool,
+    /// Run even when the git work tree has uncommitted changes.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `devkit templates` subcommands.

@@ -8,7 +8,7 @@ use crate::printer::Printer;
 use crate::scaffold::answers::{self, Asker, Provided};
 use crate::scaffold::answers_file::{AnswersFile, TemplateRecord};
 use crate::scaffold::render::{self, RenderedFile};
-use crate::scaffold::{ANSWERS_FILE, ScaffoldError, repo, source, write};
+use crate::scaffold::{ANSWERS_FILE, ScaffoldError, repo, snapshot, source, write};
 use crate::settings::Settings;
 use anyhow::{Context, Result};
 use std::borrow::Cow;
@@ -69,6 +69,7 @@ pub fn run(args: &InitArgs, settings: &Settings, printer: &Printer) -> Result<Ex
         executable: false,
     });
 
+    let pristine = files.clone();
     let plan = write::plan(&dest, files, args.force)?;
     if args.dry_run {
         let mut out = String::new();
@@ -89,8 +90,9 @@ pub fn run(args: &InitArgs, settings: &Settings, printer: &Printer) -> Result<Ex
     for p in &plan.kept {
         printer.warn(format!("kept your `{p}`: it differs from the template's"));
     }
-    if !args.no_git {
-        git(&dest, &template.source, &answers, printer)?;
+    if !args.no_git && git(&dest, &template.source, &answers, printer)? {
+        let message = format!("devkit: render of template `{}`", template.source);
+        snapshot::record(&dest, &pristine, &message)?;
     }
     printer.status(
         "Created",
@@ -104,10 +106,10 @@ pub fn run(args: &InitArgs, settings: &Settings, printer: &Printer) -> Result<Ex
     Ok(ExitStatus::Success)
 }
 
-fn git(dest: &Path, source: &str, answers: &answers::Answers, printer: &Printer) -> Result<()> {
+fn git(dest: &Path, source: &str, answers: &answers::Answers, printer: &Printer) -> Result<bool> {
     if repo::inside_repository(dest) {
         printer.info("not creating a git repository: the project is already inside one");
-        return Ok(());
+        return Ok(false);
     }
     let name = ["author", "author_name"]
         .iter()
@@ -124,7 +126,7 @@ fn git(dest: &Path, source: &str, answers: &answers::Answers, printer: &Printer)
     )
     .map_err(|e| anyhow::Error::new(e).context(format!("the project was created in `{}`", dest.display())))?;
     printer.debug(format!("first commit {commit}"));
-    Ok(())
+    Ok(true)
 }
 
 fn display(dest: &Path, cwd: &Path) -> String {

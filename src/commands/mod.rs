@@ -5,6 +5,7 @@ mod init;
 mod prompt;
 mod site;
 mod templates;
+mod update;
 
 use crate::cli::{Cli, Command, SiteCommand, TemplatesCommand};
 use crate::error::ExitStatus;
@@ -22,6 +23,7 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
             let settings = Settings::from_env(&cli.global)?;
             match command {
                 Command::Init(args) => init::run(&args, &settings, printer),
+                Command::Update(args) => update::run(&args, &settings, printer),
                 Command::Site(SiteCommand::Show(args)) => site::show(&args, &settings, printer),
                 Command::Completions(_) | Command::Man | Command::Templates(_) => Ok(ExitStatus::Error),
             }

@@ -51,6 +51,17 @@ pub fn fetch(url: &str, git_ref: Option<&str>) -> Result<Fetched, ScaffoldError>
         .clone(url, tmp.path())
         .map_err(fetch_err)?;
 
+    let latest;
+    let git_ref = if git_ref == Some(LATEST_TAG) {
+        latest = latest_tag(&repo).ok_or_else(|| ScaffoldError::GitRef {
+            url: shown.clone(),
+            git_ref: "the latest version tag".into(),
+            available: refs(&repo),
+        })?;
+        Some(latest.as_str())
+    } else {
+        git_ref
+    };
     let (name, commit) = match git_ref {
         Some(r) => (
             r.to_string(),
@@ -107,6 +118,29 @@ pub fn fetch(url: &str, git_ref: Option<&str>) -> Result<Fetched, ScaffoldError>
         commit: commit.id().to_string(),
         files,
     })
+}
+
+/// The ref to pass to pick the highest semantic-version tag (`v1.2.3` or `1.2.3`).
+pub const LATEST_TAG: &str = "\u{0}latest-tag";
+
+/// Whether a ref name is a semantic version tag.
+pub fn is_version_tag(name: &str) -> bool {
+    semver::Version::parse(name.strip_prefix('v').unwrap_or(name)).is_ok()
+}
+
+fn latest_tag(repo: &git2::Repository) -> Option<String> {
+    let tags = repo.tag_names(None).ok()?;
+    tags.iter()
+        .flatten()
+        .flatten()
+        .filter_map(|t| {
+            semver::Version::parse(t.strip_prefix('v').unwrap_or(t))
+                .ok()
+                .map(|v| (v, t.to_string()))
+        })
+        .filter(|(v, _)| v.pre.is_empty())
+        .max_by(|a, b| a.0.cmp(&b.0))
+        .map(|(_, t)| t)
 }
 
 fn resolve<'r>(repo: &'r git2::Repository, r: &str) -> Option<git2::Commit<'r>> {

@@ -4,13 +4,18 @@
 
 pub mod answers;
 pub mod answers_file;
+pub mod apply;
 mod embedded;
 mod error;
 mod git_source;
 pub mod manifest;
+pub mod merge;
+pub mod rename;
 pub mod render;
 pub mod repo;
+pub mod snapshot;
 pub mod source;
+pub mod update;
 pub mod write;
 
 pub use error::ScaffoldError;

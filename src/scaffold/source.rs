@@ -3,6 +3,7 @@
 
 use super::manifest::Manifest;
 use super::{MANIFEST, ScaffoldError, TemplateFile, embedded, git_source};
+pub use git_source::{LATEST_TAG, is_version_tag};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 

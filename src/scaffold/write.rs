@@ -71,7 +71,7 @@ pub fn plan(dest: &Path, files: Vec<RenderedFile>, force: bool) -> Result<Plan, 
 }
 
 /// Refuses a path whose existing parent folders are symlinks leading outside `root`, or files.
-fn check_parents(dest: &Path, root: &Path, rel: &str) -> Result<(), ScaffoldError> {
+pub(crate) fn check_parents(dest: &Path, root: &Path, rel: &str) -> Result<(), ScaffoldError> {
     let mut current = dest.to_path_buf();
     let parts: Vec<&str> = rel.split('/').collect();
     for part in &parts[..parts.len().saturating_sub(1)] {

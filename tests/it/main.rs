@@ -6,3 +6,4 @@ mod cli;
 mod init;
 mod site;
 mod support;
+mod update;

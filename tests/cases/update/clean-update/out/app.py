@@ -1,0 +1,6 @@
+def main():
+    return 42
+
+
+def helper():
+    return "v2"

@@ -1,0 +1,6 @@
+def main():
+    return 1
+
+
+def helper():
+    return "v1"
