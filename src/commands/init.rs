@@ -6,7 +6,7 @@ use crate::cli::InitArgs;
 use crate::error::{ExitStatus, UserError};
 use crate::printer::Printer;
 use crate::scaffold::answers::{self, Asker, Provided};
-use crate::scaffold::answers_file::{AnswersFile, TemplateRecord};
+use crate::scaffold::answers_file::AnswersFile;
 use crate::scaffold::render::{self, RenderedFile};
 use crate::scaffold::{ANSWERS_FILE, ScaffoldError, repo, snapshot, source, write};
 use crate::settings::Settings;
@@ -27,13 +27,7 @@ pub fn run(args: &InitArgs, settings: &Settings, printer: &Printer) -> Result<Ex
         printer.status("Fetching", source::redact_url(&args.template));
     }
     let template = source::load(&args.template, args.git_ref.as_deref(), &cwd)?;
-    template.manifest.check_version(&template.source, VERSION)?;
-    if let (Some(r), Some(c)) = (&template.git_ref, &template.commit) {
-        printer.status(
-            "Using",
-            format!("`{}` at `{r}` ({})", template.source, c.get(..12).unwrap_or(c)),
-        );
-    }
+    check_and_announce(&template, printer)?;
 
     let provided = Provided {
         data: parse_data(&args.data)?,
@@ -52,16 +46,7 @@ pub fn run(args: &InitArgs, settings: &Settings, printer: &Printer) -> Result<Ex
 
     let ctx = answers::context(&base, &answers);
     let mut files = render::render(&template.files, &template.manifest, &ctx)?;
-    let record = AnswersFile {
-        template: TemplateRecord {
-            source: template.source.clone(),
-            kind: template.kind,
-            git_ref: template.git_ref.clone(),
-            commit: template.commit.clone(),
-            devkit_version: VERSION.to_string(),
-        },
-        answers: answers.clone(),
-    };
+    let record = AnswersFile::new(&template, answers.clone(), VERSION);
     files.retain(|f| f.path != ANSWERS_FILE);
     files.push(RenderedFile {
         path: ANSWERS_FILE.into(),
@@ -140,6 +125,18 @@ fn display(dest: &Path, cwd: &Path) -> String {
             }
         },
     )
+}
+
+/// Refuses a template that needs a newer devkit, and says which git commit is used.
+pub fn check_and_announce(template: &source::Template, printer: &Printer) -> Result<()> {
+    template.manifest.check_version(&template.source, VERSION)?;
+    if let (Some(r), Some(c)) = (&template.git_ref, &template.commit) {
+        printer.status(
+            "Using",
+            format!("`{}` at `{r}` ({})", template.source, c.get(..12).unwrap_or(c)),
+        );
+    }
+    Ok(())
 }
 
 /// The Tera context common to every template: the site profile and devkit's version.

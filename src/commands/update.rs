@@ -1,13 +1,13 @@
 //! `devkit update`: merge a newer template version into a generated project, leave conflicts visible, and
 //! record the new answers and render.
 
-use super::init::{VERSION, base_context, parse_data};
+use super::init::{VERSION, base_context, check_and_announce, parse_data};
 use super::prompt::TerminalAsker;
 use crate::cli::{ConflictArg, UpdateArgs};
 use crate::error::ExitStatus;
 use crate::printer::Printer;
 use crate::scaffold::answers::{self, Asker, Provided};
-use crate::scaffold::answers_file::{AnswersFile, TemplateRecord};
+use crate::scaffold::answers_file::AnswersFile;
 use crate::scaffold::merge::{self, Action, ConflictStyle};
 use crate::scaffold::render::RenderedFile;
 use crate::scaffold::{ANSWERS_FILE, ScaffoldError, apply, snapshot, update};
@@ -33,13 +33,7 @@ pub fn run(args: &UpdateArgs, settings: &Settings, printer: &Printer) -> Result<
         args.git_ref.as_deref(),
         &project,
     )?;
-    template.manifest.check_version(&template.source, VERSION)?;
-    if let (Some(r), Some(c)) = (&template.git_ref, &template.commit) {
-        printer.status(
-            "Using",
-            format!("`{}` at `{r}` ({})", template.source, c.get(..12).unwrap_or(c)),
-        );
-    }
+    check_and_announce(&template, printer)?;
 
     let provided = Provided {
         data: parse_data(&args.data)?,
@@ -85,16 +79,7 @@ pub fn run(args: &UpdateArgs, settings: &Settings, printer: &Printer) -> Result<
     };
     let ours = |p: &str| std::fs::read(project.join(p)).ok();
     let actions = merge::plan(&base, &theirs, &ours, style);
-    let new_record = AnswersFile {
-        template: TemplateRecord {
-            source: template.source.clone(),
-            kind: template.kind,
-            git_ref: template.git_ref.clone(),
-            commit: template.commit.clone(),
-            devkit_version: VERSION.to_string(),
-        },
-        answers,
-    };
+    let new_record = AnswersFile::new(&template, answers, VERSION);
     let answers_text = new_record.render();
 
     if args.dry_run {

@@ -37,6 +37,20 @@ const HEADER: &str = "# Written by devkit: the template and answers this project
 # `devkit update` reads it; change answers with `devkit update --data KEY=VALUE` rather than by hand.\n";
 
 impl AnswersFile {
+    /// The record of a project generated from `template` with `answers` by devkit `version`.
+    pub fn new(template: &super::source::Template, answers: Answers, version: &str) -> Self {
+        Self {
+            template: TemplateRecord {
+                source: template.source.clone(),
+                kind: template.kind,
+                git_ref: template.git_ref.clone(),
+                commit: template.commit.clone(),
+                devkit_version: version.to_string(),
+            },
+            answers,
+        }
+    }
+
     /// The file's text.
     pub fn render(&self) -> String {
         let body = toml::to_string(self).unwrap_or_default();

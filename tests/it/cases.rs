@@ -2,7 +2,7 @@
 //! `{cases}` expand to folders), an optional `in/` copied to the destination first, and the expected `out/`
 //! (exact: same files, bytes and executable bits; `[VERSION]` and `[TEMPLATE]` placeholders in the answers file).
 
-use crate::support::{TestContext, is_executable, tree};
+use crate::support::{TestContext, case_names, is_executable, tree};
 use std::path::{Path, PathBuf};
 
 fn cases_root() -> PathBuf {
@@ -84,11 +84,7 @@ fn run_case(name: &str) {
 
 #[test]
 fn every_case_matches_its_expected_output() {
-    let mut names: Vec<String> = std::fs::read_dir(cases_root())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    let names = case_names(&cases_root());
     assert!(names.len() >= 3, "{names:?}");
     for name in names {
         run_case(&name);

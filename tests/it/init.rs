@@ -1,6 +1,6 @@
 //! `devkit init`: git repositories, git templates, dry runs, and every bad input the issue lists.
 
-use crate::support::{TestContext, all_output, require_tool, tree};
+use crate::support::{TestContext, all_output, git, require_tool, tree};
 use std::path::Path;
 use std::process::Command;
 
@@ -11,27 +11,6 @@ fn template(ctx: &TestContext, dir: &str, files: &[(&str, &str)]) -> std::path::
         ctx.write(&format!("{dir}/{rel}"), body);
     }
     ctx.work.join(dir)
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "user.name=T",
-            "-c",
-            "user.email=t@example.org",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 fn stderr(out: &std::process::Output) -> String {

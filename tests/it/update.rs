@@ -2,34 +2,11 @@
 //! changes after `init`, `deleted` paths the user removed, `args`, expected `out/` and `exit`), plus git
 //! templates with tags, broken templates, dirty work trees, `--check` and `--dry-run`.
 
-use crate::support::{TestContext, all_output, tree};
+use crate::support::{TestContext, all_output, case_names, git, tree};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn cases_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/update")
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "user.name=T",
-            "-c",
-            "user.email=t@example.org",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn overlay(from: &Path, to: &Path) {
@@ -133,11 +110,7 @@ fn run_case(name: &str) {
 
 #[test]
 fn every_case_matches_its_expected_output() {
-    let mut names: Vec<String> = std::fs::read_dir(cases_root())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    let names = case_names(&cases_root());
     assert!(names.len() >= 8, "{names:?}");
     for name in names {
         run_case(&name);
