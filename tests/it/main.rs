@@ -4,5 +4,7 @@
 mod cases;
 mod cli;
 mod init;
+mod schema;
 mod site;
 mod support;
+mod templates;
