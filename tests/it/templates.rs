@@ -3,7 +3,7 @@
 //! what it generates.
 
 use crate::schema::assert_valid_gitlab_ci;
-use crate::support::{TestContext, all_output, is_executable, require_tool, tree};
+use crate::support::{TestContext, all_output, is_executable, require_tool, site_str, tree};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -35,24 +35,6 @@ fn run_ok(dir: &Path, cmd: &mut Command) {
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// The effective site profile, as `devkit site show` reports it.
-fn site_profile(ctx: &TestContext) -> serde_json::Value {
-    let out = ctx
-        .devkit()
-        .args(["site", "show", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", all_output(&out));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    json["profile"].clone()
-}
-
-fn site_str<'a>(site: &'a serde_json::Value, section: &str, key: &str) -> &'a str {
-    site[section][key]
-        .as_str()
-        .unwrap_or_else(|| panic!("site profile has no string {section}.{key}"))
 }
 
 /// pytest, `ruff check` and `ruff format --check` in a generated Python project, writing no cache.
@@ -122,7 +104,7 @@ fn processing_chain_passes_its_own_checks() {
 #[test]
 fn batch_scripts_are_executable_bash_with_the_site_defaults() {
     let ctx = TestContext::new();
-    let site = site_profile(&ctx);
+    let site = ctx.site_profile();
     let partition = site_str(&site, "trex", "default_partition");
     let time = site_str(&site, "trex", "default_time");
     let project = generate(&ctx, "processing-chain", "chain", &[], &[]);
@@ -144,6 +126,9 @@ fn batch_scripts_are_executable_bash_with_the_site_defaults() {
             assert!(text.contains(&directive), "{name} lacks `{directive}`:\n{text}");
         }
         run_ok(&project, Command::new(&bash).arg("-n").arg(script));
+    }
+    if let Some(shellcheck) = require_tool("shellcheck") {
+        run_ok(&project, Command::new(shellcheck).args(&scripts));
     }
 }
 
@@ -217,7 +202,7 @@ fn site_profile_overrides_reach_the_generated_files() {
 #[test]
 fn every_template_pipeline_is_valid_gitlab_ci() {
     let ctx = TestContext::new();
-    let site = site_profile(&ctx);
+    let site = ctx.site_profile();
     let pip_index = format!(
         "PIP_INDEX_URL: \"{}/api/pypi/{}/simple\"",
         site_str(&site, "artifactory", "url"),
@@ -278,6 +263,11 @@ fn rust_crate_passes_its_own_checks() {
         manifest.contains("\n[dependencies]\n\n"),
         "no dependencies: {manifest}"
     );
+    rust_checks(&project);
+}
+
+/// `cargo fmt --check`, clippy with warnings denied and `cargo test`, offline, in a private target folder.
+fn rust_checks(project: &Path) {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let target = tempfile::tempdir().unwrap();
     let cargo_cmd = |args: &[&str]| {
@@ -288,21 +278,21 @@ fn rust_crate_passes_its_own_checks() {
         cmd
     };
     if require_tool("cargo-fmt").is_some() {
-        run_ok(&project, &mut cargo_cmd(&["fmt", "--check"]));
+        run_ok(project, &mut cargo_cmd(&["fmt", "--check"]));
     }
     if require_tool("cargo-clippy").is_some() {
         run_ok(
-            &project,
+            project,
             &mut cargo_cmd(&["clippy", "--offline", "--all-targets", "--", "-D", "warnings"]),
         );
     }
-    run_ok(&project, &mut cargo_cmd(&["test", "--offline"]));
+    run_ok(project, &mut cargo_cmd(&["test", "--offline"]));
 }
 
 #[test]
 fn templates_hold_no_literal_site_value() {
     let ctx = TestContext::new();
-    let site = site_profile(&ctx);
+    let site = ctx.site_profile();
     // host names, URLs and repository keys: what must come from `site.*` so another profile can change it
     let mut values = Vec::new();
     collect_strings(&site, &mut values);
@@ -355,6 +345,44 @@ fn templates_are_listed_and_share_question_names() {
         // of `cargo package`
         for rel in tree(&root.join(template)) {
             assert!(!rel.ends_with("Cargo.toml"), "templates/{template}/{rel}");
+        }
+    }
+}
+
+#[test]
+fn answers_other_than_the_defaults_still_pass_checks() {
+    let ctx = TestContext::new();
+    let common = [
+        "-d",
+        "project_name=sea-level",
+        "-d",
+        "description=Sea level anomalies",
+    ];
+    for (template, extra) in [
+        (
+            "python-lib",
+            ["-d", "python_version=3.10", "-d", "gitlab_ci=false"],
+        ),
+        (
+            "processing-chain",
+            ["-d", "python_version=3.13", "-d", "time_limit=2-00:00:00"],
+        ),
+        (
+            "rust-crate",
+            ["-d", "crate_name=sealevel", "-d", "gitlab_ci=true"],
+        ),
+    ] {
+        let data: Vec<&str> = common.iter().chain(&extra).copied().collect();
+        let project = generate(&ctx, template, template, &[], &data);
+        if template == "rust-crate" {
+            assert!(read(&project.join("Cargo.toml")).contains("[lib]\nname = \"sealevel\"\n"));
+            rust_checks(&project);
+        } else {
+            assert!(project.join("src/sea_level/__init__.py").is_file(), "{template}");
+            python_checks(&project);
+        }
+        if let Ok(ci) = std::fs::read_to_string(project.join(".gitlab-ci.yml")) {
+            assert_valid_gitlab_ci(&ci, &format!("{template} .gitlab-ci.yml"));
         }
     }
 }
