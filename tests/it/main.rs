@@ -4,6 +4,8 @@
 mod cases;
 mod cli;
 mod init;
+mod schema;
 mod site;
 mod support;
+mod templates;
 mod update;

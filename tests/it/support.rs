@@ -39,6 +39,18 @@ impl TestContext {
         cmd
     }
 
+    /// The effective site profile, as `devkit site show --format json` reports it.
+    pub fn site_profile(&self) -> serde_json::Value {
+        let out = self
+            .devkit()
+            .args(["site", "show", "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", all_output(&out));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["profile"].clone()
+    }
+
     /// Writes a file under the context root (parents created).
     pub fn write(&self, rel: &str, contents: &str) -> PathBuf {
         let path = self.work.join(rel);
@@ -89,6 +101,13 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
             );
         }
     }
+}
+
+/// A string value of a site profile (from [`TestContext::site_profile`]).
+pub fn site_str<'a>(site: &'a serde_json::Value, section: &str, key: &str) -> &'a str {
+    site[section][key]
+        .as_str()
+        .unwrap_or_else(|| panic!("site profile has no string {section}.{key}"))
 }
 
 /// Whether a file has its executable bit.
