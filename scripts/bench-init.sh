@@ -78,6 +78,8 @@ export COOKIECUTTER_CONFIG="$work/cookiecutter.yaml"
 echo "==> generating the templates"
 python3 scripts/bench/gen.py "$work/small"
 python3 scripts/bench/gen.py "$work/large" --extra "$EXTRA_FILES"
+# Version 2 of the ~40-file template is not timed here; it is checked so that it stays usable for update benchmarks.
+python3 scripts/bench/gen.py "$work/small-v2" --v2
 
 # --- the same answers give the same project ---------------------------------------------------------------
 # render SIZE TAG [KEY=VALUE...]: the three tools into $work/check-TAG/{devkit,copier,cookiecutter}.
@@ -122,6 +124,8 @@ same small || identical=1
 render small small-other "project_name=Star Mapper" license=MIT python_version=3.12 use_docker=false \
   slurm_partition=gpu_a100
 same small-other || identical=1
+render small-v2 v2
+same v2 || identical=1
 render large large
 same large || identical=1
 if [ "$identical" != 0 ]; then

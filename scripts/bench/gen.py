@@ -6,11 +6,14 @@ The devkit template in `scripts/bench/template/` is the single source of truth; 
 two formats from it, and the ~1000-file variant (the same template plus generated modules), into a scratch
 folder at benchmark time so that no generated tree is committed.
 
-    gen.py OUT [--extra N]
+    gen.py OUT [--extra N] [--v2]
 
 writes OUT/devkit (template.toml + files), OUT/copier (copier.yml + template/) and OUT/cookiecutter
 (cookiecutter.json + {{cookiecutter.project_slug}}/). `--extra N` adds N small text files (one in four
-templated) under src/{{ package_name }}/generated/. Python 3.11+ standard library only.
+templated) under src/{{ package_name }}/generated/. `--v2` writes version 2 of the template instead: the files
+of `scripts/bench/v2/` laid over it (a new question, changed and new files) less the paths listed in
+`scripts/bench/v2.removed`, for benchmarks of updating a project from v1 to v2. Python 3.11+ standard library
+only.
 """
 
 from __future__ import annotations
@@ -23,7 +26,10 @@ import sys
 import tomllib
 from pathlib import Path
 
-SOURCE = Path(__file__).resolve().parent / "template"
+HERE = Path(__file__).resolve().parent
+SOURCE = HERE / "template"
+V2 = HERE / "v2"
+V2_REMOVED = HERE / "v2.removed"
 MANIFEST = "template.toml"
 COPIER_ANSWERS = "{{ _copier_conf.answers_file }}.jinja"
 COPIER_ANSWERS_BODY = "# Changes here will be overwritten by Copier\n{{ _copier_answers|to_nice_yaml -}}\n"
@@ -74,13 +80,23 @@ def prefixer(names: list[str]):
     return fn
 
 
-def source_files() -> list[tuple[str, bytes, int]]:
-    files = []
-    for path in sorted(SOURCE.rglob("*")):
-        rel = path.relative_to(SOURCE).as_posix()
+def tree(root: Path) -> dict[str, tuple[bytes, int]]:
+    files = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
         if path.is_file() and rel != MANIFEST:
-            files.append((rel, path.read_bytes(), path.stat().st_mode & 0o777))
+            files[rel] = (path.read_bytes(), path.stat().st_mode & 0o777)
     return files
+
+
+def source_files(v2: bool) -> list[tuple[str, bytes, int]]:
+    files = tree(SOURCE)
+    if v2:
+        files.update(tree(V2))
+        for line in V2_REMOVED.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                del files[line.strip()]
+    return [(rel, data, mode) for rel, (data, mode) in sorted(files.items())]
 
 
 def extra_files(count: int) -> list[tuple[str, bytes, int]]:
@@ -128,12 +144,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--extra", type=int, default=0, help="number of generated files to add")
+    parser.add_argument("--v2", action="store_true", help="version 2 of the template")
     args = parser.parse_args()
 
-    manifest_text = (SOURCE / MANIFEST).read_text(encoding="utf-8")
+    manifest_text = ((V2 if args.v2 else SOURCE) / MANIFEST).read_text(encoding="utf-8")
     questions = tomllib.loads(manifest_text)["questions"]
     names = [q["name"] for q in questions]
-    files = source_files() + extra_files(args.extra)
+    files = source_files(args.v2) + extra_files(args.extra)
     if args.out.exists():
         shutil.rmtree(args.out)
 
