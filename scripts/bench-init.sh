@@ -18,57 +18,14 @@ cd "$(dirname "$0")/.."
 # The targets (from the issue) are checked in the report at the end: ratios are the other tool's median over
 # devkit's, measured in the same run.
 readonly EXTRA_FILES=940 # generated modules (plus their __init__.py files) added to the ~40 files: ~1000 files
-readonly PYTOOLS=(copier==9.19.1 cookiecutter==2.7.1)
 runs_devkit="${BENCH_RUNS:-30}"
 runs_py_small=10
 runs_py_large=3
 
-# --- tools ------------------------------------------------------------------------------------------------
-need=()
-command -v hyperfine >/dev/null || need+=(hyperfine)
-command -v strace >/dev/null || need+=(strace)
-[ -x /usr/bin/time ] || need+=(time)
-command -v python3 >/dev/null || need+=(python3)
-python3 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
-if [ "${#need[@]}" -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "==> apt-get install ${need[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-  else
-    echo "error: missing ${need[*]}: install them (e.g. sudo apt-get install ${need[*]}) and run again" >&2
-    exit 1
-  fi
-fi
-
-echo "==> cargo build --release"
-cargo build --release --locked --quiet
-devkit="$PWD/target/release/devkit"
-
-venv="$PWD/target/bench-venv"
-stamp="$venv/.installed-$(printf '%s\n' "${PYTOOLS[@]}" | sha256sum | cut -c1-16)"
-if [ ! -e "$stamp" ]; then
-  echo "==> virtualenv with ${PYTOOLS[*]} (target/bench-venv)"
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check "${PYTOOLS[@]}"
-  touch "$stamp"
-fi
-copier="$venv/bin/copier"
-cookiecutter="$venv/bin/cookiecutter"
-
-# --- scratch folder ---------------------------------------------------------------------------------------
-if [ -n "${BENCH_DIR:-}" ]; then
-  mkdir -p "$BENCH_DIR"
-  work="$(mktemp -d "$BENCH_DIR/devkit-bench.XXXXXX")"
-elif [ -d /dev/shm ] && [ -w /dev/shm ]; then
-  work="$(mktemp -d /dev/shm/devkit-bench.XXXXXX)"
-else
-  work="$(mktemp -d "${TMPDIR:-/tmp}/devkit-bench.XXXXXX")"
-fi
-trap 'rm -rf "$work"' EXIT
-fstype="$(stat -f -c %T "$work")"
-echo "==> scratch folder $work (filesystem: $fstype)"
+# Tools, a release build of devkit, the Python tools and a scratch folder ($devkit, $copier, $cookiecutter,
+# $work, $fstype).
+# shellcheck source=scripts/bench/common.sh
+source scripts/bench/common.sh
 
 # cookiecutter keeps replays and downloaded templates under ~; keep them in the scratch folder instead.
 printf 'cookiecutters_dir: "%s/cc-home/templates"\nreplay_dir: "%s/cc-home/replay"\n' "$work" "$work" \
