@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Stops the cluster that up.sh started in DIR: cancels every job first (so no slurmstepd outlives slurmd), then
+# stops the daemons by PID (never by name), ignoring zombies. Safe to run twice.
+set -uo pipefail
+
+dir=${1:?usage: down.sh DIR}
+[ -d "$dir" ] || exit 0
+dir=$(cd "$dir" && pwd)
+alive() { [ -n "${1:-}" ] && [ -n "$(tr -d '\0' <"/proc/$1/cmdline" 2>/dev/null)" ]; }
+
+if [ -f "$dir/slurm.conf" ]; then
+  SLURM_CONF=$dir/slurm.conf timeout 5 scancel --quiet --full --user="$(id -un)" >/dev/null 2>&1 || true
+fi
+# Daemons in reverse start order (slurmds, slurmctld, munged last), from the PID list and the daemons' own PID
+# files (in case an interrupted start left the list incomplete).
+pids=$( { [ -f "$dir/pids" ] && tac "$dir/pids"; cat "$dir"/run/slurmd.*.pid "$dir/run/slurmctld.pid" \
+  "$dir/munge/munged.pid" 2>/dev/null; } | awk '!seen[$0]++')
+[ -n "$pids" ] || exit 0
+for pid in $pids; do alive "$pid" && kill -TERM "$pid" 2>/dev/null; done
+for _ in $(seq 100); do
+  left=0
+  for pid in $pids; do alive "$pid" && left=1; done
+  [ "$left" = 0 ] && break
+  sleep 0.05
+done
+for pid in $pids; do alive "$pid" && kill -KILL "$pid" 2>/dev/null; done
+rm -f "$dir/pids" "$dir"/run/*.pid "$dir/munge/munged.pid"
+exit 0
