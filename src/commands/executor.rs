@@ -235,7 +235,8 @@ fn cleanup(ci: &CiEnv, settings: &Settings, printer: &Printer) -> Result<ExitSta
         .collect();
     let client = Client {
         exec: ProcessExec {
-            timeout: Duration::from_secs(30),
+            query_timeout: Duration::from_secs(30),
+            action_timeout: Duration::from_secs(30),
         },
         sacct: SacctMode::Off,
     };

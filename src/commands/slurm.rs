@@ -134,7 +134,10 @@ pub(crate) fn execute(
 ) -> Result<Report> {
     let client = Client {
         exec: ProcessExec {
-            timeout: Duration::from_secs(60),
+            query_timeout: plan
+                .controller_timeout
+                .clamp(Duration::from_secs(1), Duration::from_secs(30)),
+            action_timeout: Duration::from_secs(60),
         },
         sacct: plan.sacct,
     };

@@ -36,10 +36,12 @@ pub enum ClientError {
 }
 
 /// The real runner: child processes in their own process group (so a Ctrl-C or the runner's SIGTERM to our
-/// group does not kill a half-done `sbatch`), killed after `timeout`.
+/// group does not kill a half-done `sbatch`). Queries are killed after `query_timeout` (Slurm clients retry for
+/// about 18 s when the controller is down), `sbatch` and `scancel` after `action_timeout`.
 #[derive(Debug, Clone)]
 pub struct ProcessExec {
-    pub timeout: Duration,
+    pub query_timeout: Duration,
+    pub action_timeout: Duration,
 }
 
 impl Exec for ProcessExec {
@@ -65,12 +67,21 @@ impl Exec for ProcessExec {
         };
         let out = drain(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
         let err = drain(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-        let deadline = Instant::now() + self.timeout;
+        let limit = if matches!(program, "sbatch" | "scancel") {
+            self.action_timeout
+        } else {
+            self.query_timeout
+        };
+        let deadline = Instant::now() + limit;
         let mut nap = Duration::from_millis(1);
         while child.try_wait()?.is_none() {
             if Instant::now() > deadline {
                 let _ = child.kill();
-                break;
+                let _ = child.wait();
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!("no answer after {} s", limit.as_secs()),
+                ));
             }
             std::thread::sleep(nap);
             nap = (nap * 2).min(Duration::from_millis(50));

@@ -235,8 +235,7 @@ pub fn run<E: Exec>(
                         on(Event::ControllerError(&e.to_string()));
                     }
                     if last_ok.elapsed() > spec.controller_timeout {
-                        // Best effort: if the controller comes back, the job must not run on unattended.
-                        let _ = client.scancel(std::slice::from_ref(&id), None);
+                        // scancel would fail the same way; `devkit executor cleanup` retries it later.
                         follower.finish(&mut |b| on(Event::Output(b))).map_err(out_err)?;
                         return Ok(Report {
                             id,

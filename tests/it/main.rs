@@ -5,4 +5,5 @@ mod cases;
 mod cli;
 mod init;
 mod site;
+mod slurm;
 mod support;

@@ -6,7 +6,7 @@ set -uo pipefail
 dir=${1:?usage: down.sh DIR}
 [ -d "$dir" ] || exit 0
 dir=$(cd "$dir" && pwd)
-alive() { [ -n "${1:-}" ] && [ -n "$(tr -d '\0' <"/proc/$1/cmdline" 2>/dev/null)" ]; }
+alive() { [ -n "${1:-}" ] && [ -n "$(tr -d '\0' 2>/dev/null <"/proc/$1/cmdline")" ]; }
 
 if [ -f "$dir/slurm.conf" ]; then
   SLURM_CONF=$dir/slurm.conf timeout 5 scancel --quiet --full --user="$(id -un)" >/dev/null 2>&1 || true

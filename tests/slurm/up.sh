@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts a private Slurm cluster on loopback for the tests: munged (private socket), slurmctld and NODES slurmds
 # (emulated nodes n1..nN on one host, 8 CPUs and 2 fake GPUs each), configuration and state in DIR, no accounting
-# database (`sacct -c` reads the jobcomp file). Writes DIR/env (exports SLURM_CONF) and DIR/pids.
+# database (`sacct -c` reads the jobcomp file). Partitions: cpu (default), debug, and down (State=DOWN: jobs stay
+# pending, for queue tests). Writes DIR/env (exports SLURM_CONF) and DIR/pids.
 # Usage: up.sh DIR [CONTROLLER_PORT] [NODES]. Idempotent: a cluster already running in DIR is left alone.
 # Needs root on Debian to install `slurm-wlm` and `munge` when they are missing. Stop it with down.sh DIR.
 set -euo pipefail
@@ -26,7 +27,7 @@ if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
 fi
 PATH=$PATH:/usr/sbin:/sbin
 
-alive() { [ -n "${1:-}" ] && [ -n "$(tr -d '\0' <"/proc/$1/cmdline" 2>/dev/null)" ]; }
+alive() { [ -n "${1:-}" ] && [ -n "$(tr -d '\0' 2>/dev/null <"/proc/$1/cmdline")" ]; }
 
 # Already running? (every recorded PID alive and the controller answers)
 if [ -s "$dir/pids" ]; then
@@ -87,6 +88,7 @@ GresTypes=gpu
 NodeName=n[1-$nodes] NodeHostname=localhost NodeAddr=127.0.0.1 Port=$((port + 1))-$((port + nodes)) CPUs=8 RealMemory=4096 Gres=gpu:2 State=UNKNOWN
 PartitionName=cpu Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 PartitionName=debug Nodes=ALL MaxTime=INFINITE State=UP
+PartitionName=down Nodes=ALL MaxTime=INFINITE State=DOWN
 CONF
 cat >"$dir/gres.conf" <<CONF
 AutoDetect=off
