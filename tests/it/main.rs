@@ -3,6 +3,7 @@
 
 mod cases;
 mod cli;
+mod executor;
 mod init;
 mod site;
 mod slurm;
