@@ -298,16 +298,20 @@ impl PrivateCluster {
     pub fn start() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let scripts = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/slurm");
-        let port = 20000 + (std::process::id() % 10000) * 4;
+        // Distinct ports per test process and per cluster within it (tests run concurrently).
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst) % 4;
+        let port = 20000 + ((std::process::id() % 2500) * 4 + n) * 4;
+        let conf = dir.path().join("slurm.conf").display().to_string();
         let st = Command::new(scripts.join("up.sh"))
             .arg(dir.path())
             .arg(port.to_string())
             .arg("1")
             .status()
             .unwrap();
+        let cluster = Self { dir, conf };
         assert!(st.success(), "private cluster did not start");
-        let conf = dir.path().join("slurm.conf").display().to_string();
-        Self { dir, conf }
+        cluster
     }
 
     pub fn pid_file(&self, name: &str) -> PathBuf {

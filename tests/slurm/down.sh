@@ -24,5 +24,20 @@ for _ in $(seq 100); do
   sleep 0.05
 done
 for pid in $pids; do alive "$pid" && kill -KILL "$pid" 2>/dev/null; done
+# Step daemons of jobs the controller could not cancel (it was stopped first, as in controller-loss tests) would
+# wait forever for it: stop those of this cluster, recognised by their working folder inside DIR.
+for p in /proc/[0-9]*; do
+  [ "$(cat "$p/comm" 2>/dev/null)" = slurmstepd ] || continue
+  case "$(readlink "$p/cwd" 2>/dev/null)" in "$dir"/*) kill -KILL "${p#/proc/}" 2>/dev/null ;; esac
+done
+# ...and their batch scripts (run from DIR/spool), with the process group slurmstepd gave each of them.
+for p in /proc/[0-9]*; do
+  pid=${p#/proc/}
+  case "$(tr '\0' ' ' 2>/dev/null <"$p/cmdline")" in
+    *"$dir/spool/"*)
+      pgid=$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ')
+      if [ "$pgid" = "$pid" ]; then kill -KILL -- "-$pid" 2>/dev/null; else kill -KILL "$pid" 2>/dev/null; fi ;;
+  esac
+done
 rm -f "$dir/pids" "$dir"/run/*.pid "$dir/munge/munged.pid"
 exit 0
