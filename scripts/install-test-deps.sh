@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(git pkg-config libssl-dev python3 python3-venv python3-pip bash shellcheck)
+debs=(git pkg-config libssl-dev python3 python3-venv python3-pip bash shellcheck slurm-wlm munge)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
   for p in "${debs[@]}"; do

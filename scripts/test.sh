@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command. On a fresh Debian machine, run as root, it installs what the suite needs (Debian packages,
-# Python tools in a private virtualenv), then runs the format check, clippy with warnings denied and the whole
-# test suite. Services the tests need are started by tests/services.sh and stopped when this script exits.
+# Python tools in a private virtualenv), starts the real servers the tests use (a Slurm cluster on loopback),
+# runs the format check, clippy with warnings denied and the whole test suite, and stops the servers on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,9 +14,28 @@ echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 echo "==> cargo clippy"
 cargo clippy --all-targets --locked -- -D warnings
+
+# Everything started below is stopped by this one exit handler.
+cleanup_steps=()
+# shellcheck disable=SC2317 # invoked by the trap
+cleanup() {
+  local i
+  for ((i = ${#cleanup_steps[@]} - 1; i >= 0; i--)); do eval "${cleanup_steps[i]}" || true; done
+}
+trap cleanup EXIT
+
+# A real Slurm cluster (munged, slurmctld, 3 slurmds on loopback) for the Slurm tests.
+slurm_dir=$(mktemp -d "${TMPDIR:-/tmp}/devkit-slurm.XXXXXX")
+cleanup_steps+=("tests/slurm/down.sh '$slurm_dir'; rm -rf '$slurm_dir'")
+echo "==> slurm test cluster in $slurm_dir"
+tests/slurm/up.sh "$slurm_dir"
+# shellcheck disable=SC1091
+. "$slurm_dir/env"
+export SLURM_CONF DEVKIT_TEST_SLURM=1
+
 echo "==> cargo test"
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+cleanup_steps+=("rm -f '$log'")
 status=0
 cargo test --locked --no-fail-fast --lib --bins --tests -- --test-threads="${DEVKIT_TEST_THREADS:-2}" 2>&1 | tee "$log" || status=$?
 # One closing line for the whole suite (cargo prints one result line per test binary).

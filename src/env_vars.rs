@@ -18,4 +18,27 @@ impl EnvVars {
     pub const HOME: &'static str = "HOME";
     /// Turns on debug output, as `-v` does (also used by the CI plugins).
     pub const DEVKIT_TRACE: &'static str = "DEVKIT_TRACE";
+    /// Folder of `devkit slurm run` job files (shared with the compute nodes).
+    pub const DEVKIT_SLURM_DIR: &'static str = "DEVKIT_SLURM_DIR";
+    /// Where finished Slurm jobs are looked up: `auto`, `db`, `completion`, `off`.
+    pub const DEVKIT_SLURM_SACCT: &'static str = "DEVKIT_SLURM_SACCT";
+    /// GitLab CI: the job id (names and comments Slurm jobs).
+    pub const CI_JOB_ID: &'static str = "CI_JOB_ID";
+    /// GitLab CI: the pipeline id (comments Slurm jobs).
+    pub const CI_PIPELINE_ID: &'static str = "CI_PIPELINE_ID";
+    /// Prefix gitlab-runner's custom executor puts before every CI variable.
+    pub const CUSTOM_ENV_PREFIX: &'static str = "CUSTOM_ENV_";
+    /// Custom executor: exit code meaning "the job failed".
+    pub const BUILD_FAILURE_EXIT_CODE: &'static str = "BUILD_FAILURE_EXIT_CODE";
+    /// Custom executor: exit code meaning "the infrastructure failed" (retryable).
+    pub const SYSTEM_FAILURE_EXIT_CODE: &'static str = "SYSTEM_FAILURE_EXIT_CODE";
+    /// Custom executor: file that receives the user's exit code.
+    pub const BUILD_EXIT_CODE_FILE: &'static str = "BUILD_EXIT_CODE_FILE";
+    /// Custom executor: the job's JSON (trusted id).
+    pub const JOB_RESPONSE_FILE: &'static str = "JOB_RESPONSE_FILE";
+    /// CI variable (after `CUSTOM_ENV_`): sbatch options, allow-listed.
+    pub const SCHEDULER_PARAMETERS: &'static str = "SCHEDULER_PARAMETERS";
+    /// CI variable prefix (after `CUSTOM_ENV_`) of single Slurm settings: `DEVKIT_SLURM_PARTITION`, `_TIME`,
+    /// `_NODES`, `_CPUS`, `_MEM`, `_GPUS`, `_ACCOUNT`, `_QOS`, `_IMAGE`, `_QUEUE_TIMEOUT`, `_CONTROLLER_TIMEOUT`.
+    pub const DEVKIT_SLURM_PREFIX: &'static str = "DEVKIT_SLURM_";
 }

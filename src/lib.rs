@@ -9,3 +9,4 @@ pub mod printer;
 pub mod scaffold;
 pub mod settings;
 pub mod site;
+pub mod slurm;

@@ -96,4 +96,11 @@ impl Printer {
         }
         out.flush()
     }
+
+    /// Raw bytes for stdout, flushed at once (a job's streamed output).
+    pub fn raw(&self, bytes: &[u8]) -> std::io::Result<()> {
+        let mut out = std::io::stdout().lock();
+        out.write_all(bytes)?;
+        out.flush()
+    }
 }

@@ -1,13 +1,15 @@
 //! One file per command; each orchestrates leaf modules and reports through the printer.
 
 mod completions;
+mod executor;
 mod init;
 mod prompt;
 mod site;
+mod slurm;
 mod templates;
 mod update;
 
-use crate::cli::{Cli, Command, SiteCommand, TemplatesCommand};
+use crate::cli::{Cli, Command, SiteCommand, SlurmCommand, TemplatesCommand};
 use crate::error::ExitStatus;
 use crate::printer::Printer;
 use crate::settings::Settings;
@@ -25,6 +27,8 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
                 Command::Init(args) => init::run(&args, &settings, printer),
                 Command::Update(args) => update::run(&args, &settings, printer),
                 Command::Site(SiteCommand::Show(args)) => site::show(&args, &settings, printer),
+                Command::Slurm(SlurmCommand::Run(args)) => slurm::run(&args, &settings, printer),
+                Command::Executor(cmd) => executor::run(&cmd, &settings, printer),
                 Command::Completions(_) | Command::Man | Command::Templates(_) => Ok(ExitStatus::Error),
             }
         }

@@ -75,6 +75,10 @@ pub struct Trex {
     pub default_partition: String,
     /// Slurm time limit used when none is given.
     pub default_time: String,
+    /// Base of CI working copies (custom executor), on shared storage; `~/` is the user's home.
+    pub builds_dir: String,
+    /// Base of CI caches (custom executor), on shared storage; `~/` is the user's home.
+    pub cache_dir: String,
 }
 
 /// JupyterHub settings of the site.

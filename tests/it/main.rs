@@ -3,9 +3,11 @@
 
 mod cases;
 mod cli;
+mod executor;
 mod init;
 mod schema;
 mod site;
+mod slurm;
 mod support;
 mod templates;
 mod update;

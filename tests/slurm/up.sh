@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Starts a private Slurm cluster on loopback for the tests: munged (private socket), slurmctld and NODES slurmds
+# (emulated nodes n1..nN on one host, 8 CPUs and 2 fake GPUs each), configuration and state in DIR, no accounting
+# database (`sacct -c` reads the jobcomp file). Partitions: cpu (default), debug, and down (State=DOWN: jobs stay
+# pending, for queue tests). Writes DIR/env (exports SLURM_CONF) and DIR/pids.
+# Usage: up.sh DIR [CONTROLLER_PORT] [NODES]. Idempotent: a cluster already running in DIR is left alone.
+# Needs root on Debian to install `slurm-wlm` and `munge` when they are missing. Stop it with down.sh DIR.
+set -euo pipefail
+
+dir=${1:?usage: up.sh DIR [CONTROLLER_PORT] [NODES]}
+port=${2:-6817}
+nodes=${3:-3}
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+
+if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "==> apt-get install slurm-wlm munge" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -qq --no-install-recommends slurm-wlm munge >/dev/null 2>&1 || {
+      apt-get update -qq && apt-get install -y -qq --no-install-recommends slurm-wlm munge >/dev/null
+    }
+  else
+    echo "error: slurmctld/munged not found and cannot install them (need root on Debian)" >&2
+    exit 1
+  fi
+fi
+PATH=$PATH:/usr/sbin:/sbin
+
+alive() { [ -n "${1:-}" ] && [ -n "$(tr -d '\0' 2>/dev/null <"/proc/$1/cmdline")" ]; }
+
+# Already running? (every recorded PID alive and the controller answers)
+if [ -s "$dir/pids" ]; then
+  ok=1
+  while read -r pid; do alive "$pid" || ok=0; done <"$dir/pids"
+  if [ "$ok" = 1 ] && SLURM_CONF=$dir/slurm.conf timeout 5 sinfo -h >/dev/null 2>&1; then
+    echo "slurm cluster already up in $dir" >&2
+    exit 0
+  fi
+fi
+"$(dirname "$0")/down.sh" "$dir" >/dev/null 2>&1 || true
+
+rm -rf "$dir"/{state,spool,log,run,jobcomp.txt}
+mkdir -p "$dir"/{munge,state,log,run,fakegpu}
+for i in $(seq 1 "$nodes"); do mkdir -p "$dir/spool/n$i"; done
+chmod 755 "$dir" "$dir/munge"
+: >"$dir/jobcomp.txt"
+
+[ -s "$dir/munge/munge.key" ] || { mungekey -c -b 1024 -k "$dir/munge/munge.key" && chmod 600 "$dir/munge/munge.key"; }
+ln -sfn /dev/null "$dir/fakegpu/nvidia0"
+ln -sfn /dev/null "$dir/fakegpu/nvidia1"
+
+cat >"$dir/slurm.conf" <<CONF
+ClusterName=devkit-test
+SlurmctldHost=localhost(127.0.0.1)
+SlurmctldPort=$port
+SlurmdPort=$((port + 1))
+SlurmUser=root
+SlurmdUser=root
+AuthType=auth/munge
+CredType=cred/munge
+AuthInfo=socket=$dir/munge/munge.sock
+MailProg=/bin/true
+StateSaveLocation=$dir/state
+SlurmdSpoolDir=$dir/spool/%n
+SlurmctldPidFile=$dir/run/slurmctld.pid
+SlurmdPidFile=$dir/run/slurmd.%n.pid
+SlurmctldLogFile=$dir/log/slurmctld.log
+SlurmdLogFile=$dir/log/slurmd.%n.log
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SwitchType=switch/none
+MpiDefault=none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+SlurmdParameters=config_overrides
+ReturnToService=2
+AccountingStorageType=accounting_storage/none
+JobAcctGatherType=jobacct_gather/none
+JobCompType=jobcomp/filetxt
+JobCompLoc=$dir/jobcomp.txt
+MinJobAge=3600
+MaxJobCount=50000
+SchedulerType=sched/backfill
+SchedulerParameters=batch_sched_delay=0
+KillWait=5
+GresTypes=gpu
+NodeName=n[1-$nodes] NodeHostname=localhost NodeAddr=127.0.0.1 Port=$((port + 1))-$((port + nodes)) CPUs=8 RealMemory=4096 Gres=gpu:2 State=UNKNOWN
+PartitionName=cpu Nodes=ALL Default=YES MaxTime=INFINITE State=UP
+PartitionName=debug Nodes=ALL MaxTime=INFINITE State=UP
+PartitionName=down Nodes=ALL MaxTime=INFINITE State=DOWN
+CONF
+cat >"$dir/gres.conf" <<CONF
+AutoDetect=off
+Name=gpu File=$dir/fakegpu/nvidia[0-1]
+CONF
+echo "export SLURM_CONF=$dir/slurm.conf" >"$dir/env"
+export SLURM_CONF=$dir/slurm.conf
+
+: >"$dir/pids"
+munged --socket="$dir/munge/munge.sock" --key-file="$dir/munge/munge.key" \
+  --pid-file="$dir/munge/munged.pid" --log-file="$dir/munge/munged.log" \
+  --seed-file="$dir/munge/munged.seed" --origin=127.0.0.1
+wait_file() { for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.05; done; echo "error: $1 not written" >&2; return 1; }
+wait_file "$dir/munge/munged.pid"
+cat "$dir/munge/munged.pid" >>"$dir/pids"
+
+slurmctld -c -f "$SLURM_CONF"
+wait_file "$dir/run/slurmctld.pid"
+cat "$dir/run/slurmctld.pid" >>"$dir/pids"
+for i in $(seq 1 "$nodes"); do
+  slurmd -f "$SLURM_CONF" -N "n$i"
+  wait_file "$dir/run/slurmd.n$i.pid"
+  cat "$dir/run/slurmd.n$i.pid" >>"$dir/pids"
+done
+
+for _ in $(seq 300); do
+  idle=$(sinfo -h -N -o '%N %T' 2>/dev/null | grep -c ' idle$' || true)
+  [ "$idle" -ge "$nodes" ] && { echo "slurm cluster up in $dir (port $port, $nodes nodes)" >&2; exit 0; }
+  sleep 0.1
+done
+echo "error: slurm nodes did not become idle; see $dir/log" >&2
+sinfo -N >&2 || true
+exit 1
