@@ -15,4 +15,5 @@ cargo fmt --all -- --check
 echo "==> cargo clippy"
 cargo clippy --all-targets --locked -- -D warnings
 echo "==> cargo test"
-cargo test --locked --no-fail-fast -- --test-threads="${DEVKIT_TEST_THREADS:-2}"
+# Inside a private D-Bus session with an unlocked gnome-keyring, so keyring tests talk to a real Secret Service.
+tests/keyring/session.sh cargo test --locked --no-fail-fast -- --test-threads="${DEVKIT_TEST_THREADS:-2}"

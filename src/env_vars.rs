@@ -18,4 +18,6 @@ impl EnvVars {
     pub const HOME: &'static str = "HOME";
     /// Turns on debug output, as `-v` does (also used by the CI plugins).
     pub const DEVKIT_TRACE: &'static str = "DEVKIT_TRACE";
+    /// Forces the secret store: `keyring` or `file` (default: the keyring if it answers, else the file).
+    pub const DEVKIT_SECRET_STORE: &'static str = "DEVKIT_SECRET_STORE";
 }

@@ -3,10 +3,12 @@
 mod completions;
 mod init;
 mod prompt;
+mod secret_store;
+mod secrets;
 mod site;
 mod templates;
 
-use crate::cli::{Cli, Command, SiteCommand, TemplatesCommand};
+use crate::cli::{Cli, Command, SecretsCommand, SiteCommand, TemplatesCommand};
 use crate::error::ExitStatus;
 use crate::printer::Printer;
 use crate::settings::Settings;
@@ -23,6 +25,9 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
             match command {
                 Command::Init(args) => init::run(&args, &settings, printer),
                 Command::Site(SiteCommand::Show(args)) => site::show(&args, &settings, printer),
+                Command::Secrets(SecretsCommand::Status(args)) => secrets::status(&args, &settings, printer),
+                Command::Secrets(SecretsCommand::Set(args)) => secrets::set(&args, &settings, printer),
+                Command::Secrets(SecretsCommand::Remove(args)) => secrets::remove(&args, &settings, printer),
                 Command::Completions(_) | Command::Man | Command::Templates(_) => Ok(ExitStatus::Error),
             }
         }

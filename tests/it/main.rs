@@ -4,5 +4,6 @@
 mod cases;
 mod cli;
 mod init;
+mod secrets;
 mod site;
 mod support;
