@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 debs=(git pkg-config libssl-dev python3 python3-venv python3-pip bash shellcheck slurm-wlm munge)
+# Credentials: build the D-Bus Secret Service store; run a real Secret Service and an nginx front for the tests.
+debs+=(libdbus-1-dev dbus gnome-keyring libsecret-tools nginx)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
   for p in "${debs[@]}"; do
@@ -21,6 +23,8 @@ fi
 
 venv=target/test-tools/venv
 pytools=(pytest==9.2.0 ruff==0.17.6)
+# Credentials: real clients (pip is in the venv), Python keyring and a PyPI server for the tests.
+pytools+=(keyring==25.7.0 twine uv pypiserver passlib)
 stamp="$venv/.installed-$(printf '%s\n' "${pytools[@]}" | sha256sum | cut -c1-16)"
 if [ ! -e "$stamp" ]; then
   echo "==> python tools: ${pytools[*]}"

@@ -37,7 +37,9 @@ echo "==> cargo test"
 log=$(mktemp)
 cleanup_steps+=("rm -f '$log'")
 status=0
-cargo test --locked --no-fail-fast --lib --bins --tests -- --test-threads="${DEVKIT_TEST_THREADS:-2}" 2>&1 | tee "$log" || status=$?
+# Inside a private D-Bus session with an unlocked gnome-keyring (tests/keyring/session.sh), so keyring
+# tests talk to a real Secret Service.
+tests/keyring/session.sh cargo test --locked --no-fail-fast --lib --bins --tests -- --test-threads="${DEVKIT_TEST_THREADS:-2}" 2>&1 | tee "$log" || status=$?
 # One closing line for the whole suite (cargo prints one result line per test binary).
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1) } }
      END { printf "tests: %d passed, %d failed\n", p, f }' "$log"

@@ -57,6 +57,9 @@ pub enum Command {
     /// Show the effective site profile.
     #[command(subcommand)]
     Site(SiteCommand),
+    /// Inspect and fill devkit's secret store (keyring or owner-only file).
+    #[command(subcommand)]
+    Secrets(SecretsCommand),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Print the manual page (roff).
@@ -292,4 +295,47 @@ pub struct ExecutorRunArgs {
     pub script: PathBuf,
     /// The stage name (`build_script`, `step_script`, `after_script`, `get_sources`, ...).
     pub stage: String,
+}
+
+/// `devkit secrets` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SecretsCommand {
+    /// Which store is in use, why, and which entries it holds (never their values).
+    Status(FormatArgs),
+    /// Store a credential; the token is read from stdin, never from the command line.
+    Set(SecretsSetArgs),
+    /// Remove a stored credential.
+    Remove(SecretsRemoveArgs),
+}
+
+/// What a credential is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SecretTarget {
+    /// The Artifactory of the site profile (`artifactory.url`).
+    Artifactory,
+}
+
+/// Arguments of `devkit secrets set`.
+#[derive(Debug, Args)]
+pub struct SecretsSetArgs {
+    /// What the credential is for.
+    #[arg(value_enum)]
+    pub target: SecretTarget,
+    /// The user name the token belongs to.
+    #[arg(long, value_name = "USER")]
+    pub username: String,
+    /// Read the token from stdin (required: tokens never go on the command line).
+    #[arg(long, required = true)]
+    pub token_stdin: bool,
+}
+
+/// Arguments of `devkit secrets remove`.
+#[derive(Debug, Args)]
+pub struct SecretsRemoveArgs {
+    /// What the credential is for.
+    #[arg(value_enum)]
+    pub target: SecretTarget,
+    /// The user name of the entry.
+    #[arg(long, value_name = "USER")]
+    pub username: String,
 }

@@ -41,4 +41,6 @@ impl EnvVars {
     /// CI variable prefix (after `CUSTOM_ENV_`) of single Slurm settings: `DEVKIT_SLURM_PARTITION`, `_TIME`,
     /// `_NODES`, `_CPUS`, `_MEM`, `_GPUS`, `_ACCOUNT`, `_QOS`, `_IMAGE`, `_QUEUE_TIMEOUT`, `_CONTROLLER_TIMEOUT`.
     pub const DEVKIT_SLURM_PREFIX: &'static str = "DEVKIT_SLURM_";
+    /// Forces the secret store: `keyring` or `file` (default: the keyring if it answers, else the file).
+    pub const DEVKIT_SECRET_STORE: &'static str = "DEVKIT_SECRET_STORE";
 }

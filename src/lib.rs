@@ -1,12 +1,15 @@
 //! devkit: a working environment in minutes for developers of the CNES Computing Center.
 //! This file is the module index; `main.rs` wires the command line to the commands.
 
+pub mod atomic_file;
 pub mod cli;
 pub mod commands;
 pub mod env_vars;
 pub mod error;
 pub mod printer;
 pub mod scaffold;
+pub mod secret;
 pub mod settings;
 pub mod site;
 pub mod slurm;
+pub mod store;

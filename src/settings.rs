@@ -23,6 +23,8 @@ pub struct Settings {
     pub init_defaults: toml::Table,
     /// Well-known folders.
     pub paths: Paths,
+    /// `DEVKIT_SECRET_STORE`, unparsed: `keyring`, `file` or unset.
+    pub secret_store: Option<String>,
 }
 
 /// Folders devkit reads and writes.
@@ -95,6 +97,7 @@ impl Settings {
             origins,
             init_defaults,
             paths,
+            secret_store: env(EnvVars::DEVKIT_SECRET_STORE),
         })
     }
 }

@@ -4,12 +4,14 @@ mod completions;
 mod executor;
 mod init;
 mod prompt;
+mod secret_store;
+mod secrets;
 mod site;
 mod slurm;
 mod templates;
 mod update;
 
-use crate::cli::{Cli, Command, SiteCommand, SlurmCommand, TemplatesCommand};
+use crate::cli::{Cli, Command, SecretsCommand, SiteCommand, SlurmCommand, TemplatesCommand};
 use crate::error::ExitStatus;
 use crate::printer::Printer;
 use crate::settings::Settings;
@@ -29,6 +31,9 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
                 Command::Site(SiteCommand::Show(args)) => site::show(&args, &settings, printer),
                 Command::Slurm(SlurmCommand::Run(args)) => slurm::run(&args, &settings, printer),
                 Command::Executor(cmd) => executor::run(&cmd, &settings, printer),
+                Command::Secrets(SecretsCommand::Status(args)) => secrets::status(&args, &settings, printer),
+                Command::Secrets(SecretsCommand::Set(args)) => secrets::set(&args, &settings, printer),
+                Command::Secrets(SecretsCommand::Remove(args)) => secrets::remove(&args, &settings, printer),
                 Command::Completions(_) | Command::Man | Command::Templates(_) => Ok(ExitStatus::Error),
             }
         }

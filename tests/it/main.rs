@@ -6,6 +6,7 @@ mod cli;
 mod executor;
 mod init;
 mod schema;
+mod secrets;
 mod site;
 mod slurm;
 mod support;

@@ -158,3 +158,38 @@ pub fn case_names(root: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// Whether a real Secret Service is reachable (tests/keyring/session.sh provides one). In CI (`CI=true`) its
+/// absence fails the test; elsewhere the test is skipped loudly. Returns the bus address to pass to commands.
+pub fn require_keyring() -> Option<String> {
+    let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS")
+        .ok()
+        .filter(|v| !v.is_empty());
+    if bus.is_none() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!(
+                "a Secret Service is required by this test in CI: run ./scripts/test.sh, which starts one"
+            );
+        }
+        eprintln!(
+            "SKIPPED: no D-Bus session (run the tests through tests/keyring/session.sh or ./scripts/test.sh)"
+        );
+    }
+    bus
+}
+
+/// Files under `root` whose bytes contain `needle`, except those in `allowed` (absolute paths).
+pub fn files_containing(root: &Path, needle: &str, allowed: &[PathBuf]) -> Vec<PathBuf> {
+    let mut hits = Vec::new();
+    for rel in tree(root) {
+        let path = root.join(&rel);
+        if allowed.contains(&path) {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+            hits.push(path);
+        }
+    }
+    hits
+}

@@ -1,0 +1,34 @@
+//! Opens devkit's secret store once for a command, turning `DEVKIT_SECRET_STORE` into a choice and reporting a
+//! fallback to the file store as one warning.
+
+use crate::printer::Printer;
+use crate::settings::Settings;
+use crate::store::{self, Reason, SecretStore, StoreKind};
+use anyhow::Result;
+
+/// The store for this command, and why it was chosen.
+pub fn open(settings: &Settings, printer: &Printer) -> Result<(SecretStore, Reason)> {
+    let forced = settings
+        .secret_store
+        .as_deref()
+        .map(str::parse::<StoreKind>)
+        .transpose()?;
+    let (store, reason) = store::select(forced, &settings.paths.data_dir)?;
+    if let Reason::KeyringUnavailable(why) = &reason {
+        printer.warn(format!(
+            "{why}; using the owner-only file `{}` instead",
+            store.location()
+        ));
+    }
+    printer.debug(format!("secret store: {}", store.location()));
+    Ok((store, reason))
+}
+
+/// A sentence saying why the store was chosen.
+pub fn describe(reason: &Reason) -> String {
+    match reason {
+        Reason::Forced => "chosen by `DEVKIT_SECRET_STORE`".into(),
+        Reason::KeyringAvailable => "the system keyring answered".into(),
+        Reason::KeyringUnavailable(why) => format!("fallback: {why}"),
+    }
+}
