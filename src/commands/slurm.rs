@@ -201,6 +201,9 @@ pub(crate) fn verdict(report: &Report) -> Option<String> {
         Outcome::QueueTimeout => {
             format!("job {id} waited in the queue longer than --queue-timeout and was cancelled")
         }
+        Outcome::Unschedulable(why) => format!(
+            "job {id} can never start as submitted ({why}) and was cancelled; fix the request (partition, time, account, QoS)"
+        ),
         Outcome::ControllerUnreachable => format!(
             "the Slurm controller stopped answering while job {id} ran; its fate is unknown (it was asked to cancel)"
         ),

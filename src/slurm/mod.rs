@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod options;
+pub mod reason;
 pub mod runner;
 pub mod script;
 pub mod state;

@@ -152,6 +152,8 @@ pub enum Outcome {
     QueueTimeout,
     /// The controller stopped answering; the job's fate is unknown.
     ControllerUnreachable,
+    /// The job could never start as submitted (the pending reason says why); devkit cancelled it.
+    Unschedulable(String),
     /// devkit was interrupted (SIGINT/SIGTERM) and cancelled the job.
     Interrupted(i32),
 }
@@ -166,6 +168,7 @@ pub mod codes {
     pub const DEADLINE: u8 = 155;
     pub const QUEUE_TIMEOUT: u8 = 156;
     pub const CONTROLLER_UNREACHABLE: u8 = 157;
+    pub const UNSCHEDULABLE: u8 = 158;
 }
 
 /// The exit-code table shown in `devkit slurm run --help`.
@@ -181,7 +184,8 @@ Exit codes:
   154    OUT_OF_MEMORY: raise --mem
   155    DEADLINE reached
   156    still pending after --queue-timeout; the job was cancelled
-  157    the Slurm controller stopped answering; the job's fate is unknown";
+  157    the Slurm controller stopped answering; the job's fate is unknown
+  158    the job can never start as submitted (e.g. PartitionTimeLimit, InvalidAccount); it was cancelled";
 
 impl Outcome {
     /// The outcome a final job record means.
@@ -212,6 +216,7 @@ impl Outcome {
             Self::Deadline => codes::DEADLINE,
             Self::QueueTimeout => codes::QUEUE_TIMEOUT,
             Self::ControllerUnreachable => codes::CONTROLLER_UNREACHABLE,
+            Self::Unschedulable(_) => codes::UNSCHEDULABLE,
         }
     }
 

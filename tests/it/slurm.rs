@@ -268,6 +268,34 @@ fn pending_beyond_the_queue_budget_is_cancelled() {
 }
 
 #[test]
+fn a_job_that_can_never_start_is_cancelled_at_once() {
+    let Some(conf) = slurm_conf() else { return };
+    let ctx = TestContext::new();
+    // The `short` partition allows one minute: a ten-minute job would wait forever.
+    let out = slurm_run(
+        &ctx,
+        &conf,
+        &["--partition", "short", "--time", "10", "--", "true"],
+    )
+    .timeout(std::time::Duration::from_secs(60))
+    .assert()
+    .code(158)
+    .get_output()
+    .stderr
+    .clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(err.contains("can never start as submitted"), "{err}");
+    let id = err
+        .split("Submitted job ")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap();
+    assert_eq!(job_state(&conf, id), "CANCELLED");
+}
+
+#[test]
 fn a_job_exceeding_its_time_limit_times_out() {
     let Some(conf) = slurm_conf() else { return };
     let ctx = TestContext::new();

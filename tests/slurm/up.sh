@@ -89,6 +89,7 @@ NodeName=n[1-$nodes] NodeHostname=localhost NodeAddr=127.0.0.1 Port=$((port + 1)
 PartitionName=cpu Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 PartitionName=debug Nodes=ALL MaxTime=INFINITE State=UP
 PartitionName=down Nodes=ALL MaxTime=INFINITE State=DOWN
+PartitionName=short Nodes=ALL MaxTime=1 State=UP
 CONF
 cat >"$dir/gres.conf" <<CONF
 AutoDetect=off
