@@ -193,6 +193,22 @@ fn cancel_sigterm_to_the_group_then_cleanup_leaves_no_job() {
 }
 
 #[test]
+fn cancel_while_pending_leaves_no_job() {
+    let Some(conf) = slurm_conf() else { return };
+    // The `down` partition never starts jobs: the CI job is cancelled while its Slurm job waits.
+    let job = CiJob::new(&conf).var("SCHEDULER_PARAMETERS", "--partition=down");
+    let script = job.ctx.write("scripts/build", "#!/bin/bash\necho never\n");
+    let mut child = spawn(job.cmd(&["run", script.to_str().unwrap(), "build_script"]));
+    let (id, _err) = wait_for(&mut child, "Pending");
+    kill_group(child.id(), "-TERM");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "a cancelled job is a build failure");
+    assert!(job.stage(&["cleanup"]).status.success());
+    assert_eq!(job.live_jobs(), "");
+    assert_eq!(job_state(&conf, &id), "CANCELLED");
+}
+
+#[test]
 fn cleanup_cancels_a_job_left_behind() {
     let Some(conf) = slurm_conf() else { return };
     let job = CiJob::new(&conf);
