@@ -1,6 +1,7 @@
 //! One file per command; each orchestrates leaf modules and reports through the printer.
 
 mod completions;
+mod configure;
 mod init;
 mod prompt;
 mod secret_store;
@@ -25,6 +26,7 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
             match command {
                 Command::Init(args) => init::run(&args, &settings, printer),
                 Command::Site(SiteCommand::Show(args)) => site::show(&args, &settings, printer),
+                Command::Configure(args) => configure::run(&args, &settings, printer),
                 Command::Secrets(SecretsCommand::Status(args)) => secrets::status(&args, &settings, printer),
                 Command::Secrets(SecretsCommand::Set(args)) => secrets::set(&args, &settings, printer),
                 Command::Secrets(SecretsCommand::Remove(args)) => secrets::remove(&args, &settings, printer),

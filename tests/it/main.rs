@@ -3,6 +3,7 @@
 
 mod cases;
 mod cli;
+mod configure;
 mod init;
 mod secrets;
 mod site;
