@@ -4,6 +4,7 @@
 mod cases;
 mod cli;
 mod configure;
+mod configure_files;
 mod init;
 mod secrets;
 mod site;
