@@ -181,6 +181,10 @@ pub enum ConfigureClient {
     Twine,
     /// conda: `.condarc` channels, credentials in `~/.netrc`.
     Conda,
+    /// docker: `credHelpers` in `~/.docker/config.json` → `docker-credential-devkit`.
+    Docker,
+    /// cargo: crates.io replaced by the Artifactory sparse index in `~/.cargo/config.toml`.
+    Cargo,
     /// All of the above.
     All,
 }

@@ -20,6 +20,8 @@ pub fn run(args: &ConfigureArgs, settings: &Settings, printer: &Printer) -> Resu
         ConfigureClient::Uv => vec![Client::Uv],
         ConfigureClient::Twine => vec![Client::Twine],
         ConfigureClient::Conda => vec![Client::Conda],
+        ConfigureClient::Docker => vec![Client::Docker],
+        ConfigureClient::Cargo => vec![Client::Cargo],
         ConfigureClient::All => Client::ALL.to_vec(),
     };
     let data_dir = &settings.paths.data_dir;
@@ -67,7 +69,26 @@ pub fn run(args: &ConfigureArgs, settings: &Settings, printer: &Printer) -> Resu
     }
     let target = target(settings)?;
     let (store, _) = secret_store::open(settings, printer)?;
-    let cred = credential(&store, &target, args.username.as_deref())?;
+    // docker and cargo get no secret in their files: only the other clients need the token now.
+    let needs_token = clients
+        .iter()
+        .any(|c| !matches!(c, Client::Docker | Client::Cargo));
+    let cred = if needs_token {
+        credential(&store, &target, args.username.as_deref())?
+    } else {
+        Credential {
+            user: String::new(),
+            token: Secret::new(""),
+        }
+    };
+    if clients.contains(&Client::Docker) {
+        let service = service_for_host(&target.docker_host());
+        if store.users(&service)?.is_empty() {
+            printer.warn(format!(
+                "no token stored for `{service}`: docker-credential-devkit will answer \"not found\" until one is"
+            ));
+        }
+    }
     let twine_keyring = store.kind() == StoreKind::Keyring;
     let mut ops = Vec::new();
     for client in &clients {
@@ -113,6 +134,8 @@ fn target(settings: &Settings) -> Result<Target> {
         pypi_remote: site.artifactory.pypi_remote.clone(),
         pypi_internal: site.artifactory.pypi_internal.clone(),
         conda_remote: site.artifactory.conda_remote.clone(),
+        docker_registry: site.artifactory.docker_registry.clone(),
+        cargo_remote: site.artifactory.cargo_remote.clone(),
         ca_bundle: site.tls.ca_bundle_path(),
         home: settings.paths.home.clone(),
         config_home,

@@ -2,6 +2,7 @@
 
 mod completions;
 mod configure;
+pub mod docker_helper;
 mod init;
 mod prompt;
 mod secret_store;

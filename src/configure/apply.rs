@@ -91,7 +91,10 @@ fn open(path: &Path, format: Format, read: Reader<'_>) -> Result<(String, Doc), 
 }
 
 fn is_private(path: &Path, format: Format) -> bool {
-    format == Format::Netrc || path.file_name().is_some_and(|n| n == ".pypirc")
+    format == Format::Netrc
+        || path
+            .file_name()
+            .is_some_and(|n| n == ".pypirc" || n == "config.json")
 }
 
 /// Applies `ops` to the files they name, recording ownership in `owned`.

@@ -17,6 +17,10 @@ pub enum Format {
     Yaml,
     /// uv.toml `[[index]]` tables.
     UvToml,
+    /// Plain TOML by dotted path (cargo's config.toml).
+    Toml,
+    /// JSON objects by path (docker's config.json).
+    Json,
 }
 
 /// A parsed file.
@@ -30,6 +34,10 @@ pub enum Doc {
     Yaml(YamlTop),
     /// TOML, kept with its comments.
     Toml(toml_edit::DocumentMut),
+    /// TOML by dotted path.
+    Plain(toml_edit::DocumentMut),
+    /// JSON (no comments to keep).
+    Json(serde_json::Map<String, serde_json::Value>),
 }
 
 impl Doc {
@@ -39,15 +47,13 @@ impl Doc {
             Format::Ini => Self::Ini(Ini::parse(text)?),
             Format::Netrc => Self::Netrc(Netrc::parse(text)?),
             Format::Yaml => Self::Yaml(YamlTop::parse(text)?),
-            Format::UvToml => {
-                Self::Toml(
-                    text.parse()
-                        .map_err(|e: toml_edit::TomlError| EditError::Syntax {
-                            line: e.span().map(|s| crate::site::line_of_offset(text, s.start)),
-                            message: e.message().trim().to_string(),
-                        })?,
-                )
-            }
+            Format::UvToml => Self::Toml(parse_toml(text)?),
+            Format::Toml => Self::Plain(parse_toml(text)?),
+            Format::Json if text.trim().is_empty() => Self::Json(serde_json::Map::new()),
+            Format::Json => Self::Json(serde_json::from_str(text).map_err(|e| EditError::Syntax {
+                line: Some(e.line()),
+                message: format!("not a JSON object: {e}"),
+            })?),
         })
     }
 
@@ -69,6 +75,14 @@ impl Doc {
                     .as_str()
                     .map(str::to_string)
             }),
+            (Self::Plain(doc), path) => {
+                let mut item = doc.as_item();
+                for part in path {
+                    item = item.get(part)?;
+                }
+                item.as_str().map(str::to_string)
+            }
+            (Self::Json(map), [object, k]) => map.get(object)?.get(k)?.as_str().map(str::to_string),
             _ => None,
         }
     }
@@ -117,6 +131,31 @@ impl Doc {
                     }
                 }
             }
+            (Self::Plain(doc), [tables @ .., last]) => {
+                let mut table = doc.as_table_mut();
+                for part in tables {
+                    let entry = table.entry(part).or_insert_with(|| {
+                        let mut t = toml_edit::Table::new();
+                        t.set_implicit(true);
+                        toml_edit::Item::Table(t)
+                    });
+                    table = entry.as_table_mut().ok_or_else(|| EditError::Syntax {
+                        line: None,
+                        message: format!("`{part}` is not a table"),
+                    })?;
+                }
+                table[last.as_str()] = toml_edit::value(value);
+            }
+            (Self::Json(map), [object, k]) => {
+                let entry = map
+                    .entry(object.clone())
+                    .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+                let obj = entry.as_object_mut().ok_or_else(|| EditError::Syntax {
+                    line: None,
+                    message: format!("`{object}` is not an object"),
+                })?;
+                obj.insert(k.clone(), serde_json::Value::String(value.into()));
+            }
             _ => {}
         }
         Ok(())
@@ -156,6 +195,32 @@ impl Doc {
                     }
                 }
             }
+            (Self::Plain(doc), [tables @ .., last]) => {
+                let mut chain: Vec<&str> = tables.iter().map(String::as_str).collect();
+                let mut leaf = last.as_str();
+                // Remove the key, then every table it leaves empty.
+                loop {
+                    let mut table = Some(doc.as_table_mut());
+                    for part in &chain {
+                        table = table.and_then(|t| t.get_mut(part)).and_then(|i| i.as_table_mut());
+                    }
+                    let Some(table) = table else { break };
+                    table.remove(leaf);
+                    if !table.is_empty() {
+                        break;
+                    }
+                    let Some(parent) = chain.pop() else { break };
+                    leaf = parent;
+                }
+            }
+            (Self::Json(map), [object, k]) => {
+                if let Some(obj) = map.get_mut(object).and_then(|v| v.as_object_mut()) {
+                    obj.remove(k);
+                    if obj.is_empty() {
+                        map.remove(object);
+                    }
+                }
+            }
             _ => {}
         }
         Ok(())
@@ -167,9 +232,20 @@ impl Doc {
             Self::Ini(ini) => ini.render(),
             Self::Netrc(n) => n.render(),
             Self::Yaml(y) => y.render(),
-            Self::Toml(doc) => doc.to_string(),
+            Self::Toml(doc) | Self::Plain(doc) => doc.to_string(),
+            Self::Json(map) if map.is_empty() => String::new(),
+            Self::Json(map) => serde_json::to_string_pretty(map)
+                .map(|t| t + "\n")
+                .unwrap_or_default(),
         }
     }
+}
+
+fn parse_toml(text: &str) -> Result<toml_edit::DocumentMut, EditError> {
+    text.parse().map_err(|e: toml_edit::TomlError| EditError::Syntax {
+        line: e.span().map(|s| crate::site::line_of_offset(text, s.start)),
+        message: e.message().trim().to_string(),
+    })
 }
 
 fn index_of(doc: &toml_edit::DocumentMut, name: &str) -> Option<usize> {

@@ -24,11 +24,22 @@ pub enum Client {
     Twine,
     /// conda: .condarc + .netrc.
     Conda,
+    /// docker: `credHelpers` in config.json naming `docker-credential-devkit`.
+    Docker,
+    /// cargo: source replacement of crates.io in `~/.cargo/config.toml`.
+    Cargo,
 }
 
 impl Client {
     /// Every client, in the order `all` configures them.
-    pub const ALL: [Self; 4] = [Self::Pip, Self::Uv, Self::Twine, Self::Conda];
+    pub const ALL: [Self; 6] = [
+        Self::Pip,
+        Self::Uv,
+        Self::Twine,
+        Self::Conda,
+        Self::Docker,
+        Self::Cargo,
+    ];
 
     /// The client's name.
     pub fn name(self) -> &'static str {
@@ -37,6 +48,8 @@ impl Client {
             Self::Uv => "uv",
             Self::Twine => "twine",
             Self::Conda => "conda",
+            Self::Docker => "docker",
+            Self::Cargo => "cargo",
         }
     }
 }
@@ -52,6 +65,10 @@ pub struct Target {
     pub pypi_internal: String,
     /// conda repository.
     pub conda_remote: String,
+    /// Docker registry, `host[:port][/path prefix]`.
+    pub docker_registry: String,
+    /// Cargo repository.
+    pub cargo_remote: String,
     /// The site CA bundle, if any.
     pub ca_bundle: Option<PathBuf>,
     /// `$HOME`.
@@ -88,6 +105,10 @@ pub struct Op {
 
 /// The section devkit owns in `.pypirc`.
 pub const PYPIRC_SECTION: &str = "artifactory";
+/// The name of devkit's credential helper (`docker-credential-<name>`).
+pub const DOCKER_HELPER: &str = "devkit";
+/// The source name devkit owns in cargo's config.
+pub const CARGO_SOURCE: &str = "artifactory";
 /// The `[[index]]` name devkit owns in uv.toml.
 pub const UV_INDEX: &str = "artifactory";
 
@@ -105,6 +126,16 @@ impl Target {
     /// The conda channel base: `<url>/api/conda/<conda_remote>`.
     pub fn conda_channel(&self) -> String {
         format!("{}/api/conda/{}", self.url, self.conda_remote)
+    }
+
+    /// The sparse index cargo uses: `sparse+<url>/api/cargo/<cargo_remote>/index/`.
+    pub fn cargo_index(&self) -> String {
+        format!("sparse+{}/api/cargo/{}/index/", self.url, self.cargo_remote)
+    }
+
+    /// The registry host docker asks helpers about (`host[:port]`, no path).
+    pub fn docker_host(&self) -> String {
+        host_of(&self.docker_registry).to_string()
     }
 
     /// The host netrc readers match (no port: pip, uv and curl drop it).
@@ -239,6 +270,30 @@ pub fn plan(client: Client, t: &Target, cred: &Credential, twine_password_in_fil
                 ));
             }
             ops.push(netrc());
+        }
+        Client::Docker => {
+            let file = t.home.join(".docker/config.json");
+            let host = t.docker_host();
+            ops.push(op(
+                file,
+                Format::Json,
+                &["credHelpers", &host],
+                DOCKER_HELPER.into(),
+                None,
+            ));
+        }
+        Client::Cargo => {
+            let file = t.home.join(".cargo/config.toml");
+            let replace = ["source", "crates-io", "replace-with"];
+            ops.push(op(
+                file.clone(),
+                Format::Toml,
+                &replace,
+                CARGO_SOURCE.into(),
+                None,
+            ));
+            let registry = ["source", CARGO_SOURCE, "registry"];
+            ops.push(op(file, Format::Toml, &registry, t.cargo_index(), None));
         }
     }
     ops

@@ -5,6 +5,7 @@ mod cases;
 mod cli;
 mod configure;
 mod configure_files;
+mod docker_cargo;
 mod init;
 mod secrets;
 mod site;
