@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command. On a fresh Debian machine, run as root, it installs what the suite needs (Debian packages,
-# Python tools in a private virtualenv), starts the real servers the tests use (a Slurm cluster on loopback),
+# Python tools in a private virtualenv), starts the real servers the tests use (Slurm, a package index, all on
+# loopback),
 # runs the format check, clippy with warnings denied and the whole test suite, and stops the servers on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +33,13 @@ tests/slurm/up.sh "$slurm_dir"
 # shellcheck disable=SC1091
 . "$slurm_dir/env"
 export SLURM_CONF DEVKIT_TEST_SLURM=1
+
+# A loopback PyPI server shaped like Artifactory (pypiserver behind nginx).
+pypi_dir="$(mktemp -d "${TMPDIR:-/tmp}/devkit-pypi.XXXXXX")"
+cleanup_steps+=("tests/pypi/down.sh '$pypi_dir'; rm -rf '$pypi_dir'")
+echo "==> package index in $pypi_dir"
+tests/pypi/up.sh "$pypi_dir"
+export DEVKIT_TEST_PYPI_DIR="$pypi_dir"
 
 echo "==> cargo test"
 log=$(mktemp)

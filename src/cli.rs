@@ -57,6 +57,8 @@ pub enum Command {
     /// Show the effective site profile.
     #[command(subcommand)]
     Site(SiteCommand),
+    /// Point a package client (pip, uv, twine, conda) at Artifactory with your stored token.
+    Configure(ConfigureArgs),
     /// Inspect and fill devkit's secret store (keyring or owner-only file).
     #[command(subcommand)]
     Secrets(SecretsCommand),
@@ -338,4 +340,40 @@ pub struct SecretsRemoveArgs {
     /// The user name of the entry.
     #[arg(long, value_name = "USER")]
     pub username: String,
+}
+
+/// A client `devkit configure` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConfigureClient {
+    /// pip: `pip.conf` index-url, credentials in `~/.netrc`.
+    Pip,
+    /// uv: `uv.toml` default index, credentials in `~/.netrc`.
+    Uv,
+    /// twine: `.pypirc` upload repository; the password in a keyring when one is available.
+    Twine,
+    /// conda: `.condarc` channels, credentials in `~/.netrc`.
+    Conda,
+    /// docker: `credHelpers` in `~/.docker/config.json` → `docker-credential-devkit`.
+    Docker,
+    /// cargo: crates.io replaced by the Artifactory sparse index in `~/.cargo/config.toml`.
+    Cargo,
+    /// All of the above.
+    All,
+}
+
+/// Arguments of `devkit configure`.
+#[derive(Debug, Args)]
+pub struct ConfigureArgs {
+    /// The client to configure.
+    #[arg(value_enum)]
+    pub client: ConfigureClient,
+    /// Print what would change (a diff with secrets masked) and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Remove what devkit added for this client, restoring what it replaced.
+    #[arg(long)]
+    pub undo: bool,
+    /// The Artifactory user whose stored token to use (default: the only one stored).
+    #[arg(long, value_name = "USER")]
+    pub username: Option<String>,
 }

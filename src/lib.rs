@@ -4,6 +4,8 @@
 pub mod atomic_file;
 pub mod cli;
 pub mod commands;
+pub mod config_edit;
+pub mod configure;
 pub mod env_vars;
 pub mod error;
 pub mod printer;

@@ -78,12 +78,17 @@ impl fmt::Debug for RedactedUrl {
     }
 }
 
-/// `text` with every occurrence of each secret (as is and percent-encoded) replaced by `****`.
+/// `text` with every occurrence of each secret (as is, backslash-escaped and percent-encoded) replaced by `****`.
 pub fn redact_in(text: &str, secrets: &[&Secret]) -> String {
     let mut out = text.to_string();
     let mut needles: Vec<String> = Vec::new();
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
         needles.push(secret.expose().to_string());
+        // As quoted by netrc, INI-adjacent and JSON writers: backslash before `"` and `\`.
+        let escaped = secret.expose().replace('\\', "\\\\").replace('"', "\\\"");
+        if escaped != secret.expose() {
+            needles.push(escaped);
+        }
         let encoded = percent_encode(secret.expose());
         if encoded != secret.expose() {
             needles.push(encoded.clone());
@@ -148,6 +153,8 @@ mod tests {
         let text = format!("a {TOKEN} b {} c", percent_encode(TOKEN));
         let out = redact_in(&text, &[&s]);
         assert_eq!(out, "a **** b **** c");
+        let quoted = format!("password \"{}\"", TOKEN.replace('"', "\\\""));
+        assert_eq!(redact_in(&quoted, &[&s]), "password \"****\"");
         assert_eq!(redact_in("x", &[&Secret::new("")]), "x");
     }
 }

@@ -1,6 +1,8 @@
 //! One file per command; each orchestrates leaf modules and reports through the printer.
 
 mod completions;
+mod configure;
+pub mod docker_helper;
 mod executor;
 mod init;
 mod prompt;
@@ -31,6 +33,7 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
                 Command::Site(SiteCommand::Show(args)) => site::show(&args, &settings, printer),
                 Command::Slurm(SlurmCommand::Run(args)) => slurm::run(&args, &settings, printer),
                 Command::Executor(cmd) => executor::run(&cmd, &settings, printer),
+                Command::Configure(args) => configure::run(&args, &settings, printer),
                 Command::Secrets(SecretsCommand::Status(args)) => secrets::status(&args, &settings, printer),
                 Command::Secrets(SecretsCommand::Set(args)) => secrets::set(&args, &settings, printer),
                 Command::Secrets(SecretsCommand::Remove(args)) => secrets::remove(&args, &settings, printer),

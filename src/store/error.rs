@@ -6,14 +6,14 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The file store could not be read or written.
-    #[error("cannot {action} the secret store `{path}`: {source}")]
+    #[error("cannot {action} the secret store `{path}`: {cause}")]
     Io {
         /// `read`, `write` or `lock`.
         action: &'static str,
         /// The file.
         path: PathBuf,
         /// The cause.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// The file store is not what devkit writes.
     #[error("the secret store `{path}` is malformed (line {line}): {message}")]

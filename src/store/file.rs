@@ -145,7 +145,7 @@ impl FileStore {
         StoreError::Io {
             action,
             path: self.path.clone(),
-            source,
+            cause: source,
         }
     }
 }

@@ -3,6 +3,9 @@
 
 mod cases;
 mod cli;
+mod configure;
+mod configure_files;
+mod docker_cargo;
 mod executor;
 mod init;
 mod schema;

@@ -14,9 +14,10 @@ export DEVKIT_TEST_KEYRING_HOME="$keyring_home"
 # shellcheck disable=SC2016
 dbus-run-session -- bash -c '
   set -euo pipefail
-  # The daemon keeps its keyrings under XDG_DATA_HOME: point it at the private folder, for the daemon only.
+  # The daemon keeps its keyrings under XDG_DATA_HOME and its control socket under XDG_RUNTIME_DIR: both point at
+  # the private folder, for the daemon only. It exits with the session bus.
   # Its output is not captured: the forked daemon would hold the pipe open.
-  printf testpass | XDG_DATA_HOME="$DEVKIT_TEST_KEYRING_HOME" \
+  printf testpass | XDG_DATA_HOME="$DEVKIT_TEST_KEYRING_HOME" XDG_RUNTIME_DIR="$DEVKIT_TEST_KEYRING_HOME" \
     gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
   export DEVKIT_TEST_SECRET_SERVICE=1
   exec "$@"

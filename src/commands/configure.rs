@@ -1,0 +1,233 @@
+//! `devkit configure <client>`: writes each client's configuration from the site profile and the stored token,
+//! shows a masked diff with `--dry-run`, and takes back exactly what it added with `--undo`.
+
+use crate::atomic_file::{FileLock, Mode, ensure_private_dir, write_atomic};
+use crate::cli::{ConfigureArgs, ConfigureClient};
+use crate::commands::secret_store;
+use crate::configure::{self, Client, Credential, FileChange, OWNED_FILE, Owned, Target};
+use crate::error::{ExitStatus, UserError};
+use crate::printer::Printer;
+use crate::secret::{Secret, redact_in};
+use crate::settings::Settings;
+use crate::store::{SecretStore, StoreKind, host_of, service_for_host};
+use anyhow::{Context, Result};
+use std::path::Path;
+
+/// Runs `devkit configure`.
+pub fn run(args: &ConfigureArgs, settings: &Settings, printer: &Printer) -> Result<ExitStatus> {
+    let clients: Vec<Client> = match args.client {
+        ConfigureClient::Pip => vec![Client::Pip],
+        ConfigureClient::Uv => vec![Client::Uv],
+        ConfigureClient::Twine => vec![Client::Twine],
+        ConfigureClient::Conda => vec![Client::Conda],
+        ConfigureClient::Docker => vec![Client::Docker],
+        ConfigureClient::Cargo => vec![Client::Cargo],
+        ConfigureClient::All => Client::ALL.to_vec(),
+    };
+    let data_dir = &settings.paths.data_dir;
+    let _lock = if args.dry_run {
+        None
+    } else {
+        ensure_private_dir(data_dir).with_context(|| format!("cannot create `{}`", data_dir.display()))?;
+        Some(FileLock::acquire(&data_dir.join("configure.lock"))?)
+    };
+    let mut owned = Owned::load(data_dir).map_err(|e| {
+        UserError::with_hint(
+            format!("`{}` is malformed: {e}", data_dir.join(OWNED_FILE).display()),
+            "fix or remove it (devkit then forgets what it added)",
+        )
+    })?;
+    let before = owned.clone();
+    let read = |p: &Path| match std::fs::read_to_string(p) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    };
+    if args.undo {
+        let (changes, keyring) = configure::undo(&clients, &mut owned, &read)?;
+        let store = if keyring.is_empty() {
+            None
+        } else {
+            Some(secret_store::open(settings, printer)?.0)
+        };
+        if args.dry_run {
+            show_diffs(&changes, &[], printer)?;
+            for (service, user) in &keyring {
+                printer.info(format!("would remove the keyring entry `{service}` / `{user}`"));
+            }
+            return Ok(ExitStatus::Success);
+        }
+        write_changes(&changes, printer)?;
+        if let Some(store) = store {
+            for (service, user) in &keyring {
+                store.delete(service, user)?;
+                printer.status("Removed", format!("keyring entry `{service}` / `{user}`"));
+            }
+        }
+        finish(&owned, &before, data_dir, &changes, printer)?;
+        return Ok(ExitStatus::Success);
+    }
+    let target = target(settings)?;
+    let (store, _) = secret_store::open(settings, printer)?;
+    // docker and cargo get no secret in their files: only the other clients need the token now.
+    let needs_token = clients
+        .iter()
+        .any(|c| !matches!(c, Client::Docker | Client::Cargo));
+    let cred = if needs_token {
+        credential(&store, &target, args.username.as_deref())?
+    } else {
+        Credential {
+            user: String::new(),
+            token: Secret::new(""),
+        }
+    };
+    if clients.contains(&Client::Docker) {
+        let service = service_for_host(&target.docker_host());
+        if store.users(&service)?.is_empty() {
+            printer.warn(format!(
+                "no token stored for `{service}`: docker-credential-devkit will answer \"not found\" until one is"
+            ));
+        }
+    }
+    let twine_keyring = store.kind() == StoreKind::Keyring;
+    let mut ops = Vec::new();
+    for client in &clients {
+        ops.extend(configure::plan(*client, &target, &cred, !twine_keyring));
+    }
+    let changes = configure::compute(&ops, &mut owned, &read)?;
+    let keyring_needed = twine_keyring && clients.contains(&Client::Twine);
+    let upload = target.pypi_upload();
+    if args.dry_run {
+        show_diffs(&changes, &[&cred.token], printer)?;
+        if keyring_needed && store.get(&upload, &cred.user)?.as_ref() != Some(&cred.token) {
+            printer.info(format!(
+                "would store the token in the keyring for twine under `{upload}` / `{}`",
+                cred.user
+            ));
+        }
+        return Ok(ExitStatus::Success);
+    }
+    write_changes(&changes, printer)?;
+    if keyring_needed {
+        owned.own_keyring(Client::Twine.name(), &upload, &cred.user);
+        if store.get(&upload, &cred.user)?.as_ref() != Some(&cred.token) {
+            store.set(&upload, &cred.user, &cred.token)?;
+            printer.status(
+                "Stored",
+                format!("token for twine in the keyring under `{upload}`"),
+            );
+        }
+    }
+    finish(&owned, &before, data_dir, &changes, printer)?;
+    Ok(ExitStatus::Success)
+}
+
+fn target(settings: &Settings) -> Result<Target> {
+    let site = &settings.site;
+    let config_home = settings
+        .paths
+        .config_dir
+        .parent()
+        .map_or_else(|| settings.paths.home.join(".config"), Path::to_path_buf);
+    Ok(Target {
+        url: site.artifactory.url.trim_end_matches('/').to_string(),
+        pypi_remote: site.artifactory.pypi_remote.clone(),
+        pypi_internal: site.artifactory.pypi_internal.clone(),
+        conda_remote: site.artifactory.conda_remote.clone(),
+        docker_registry: site.artifactory.docker_registry.clone(),
+        cargo_remote: site.artifactory.cargo_remote.clone(),
+        ca_bundle: site.tls.ca_bundle_path(),
+        home: settings.paths.home.clone(),
+        config_home,
+    })
+}
+
+fn credential(store: &SecretStore, target: &Target, user: Option<&str>) -> Result<Credential> {
+    let service = service_for_host(host_of(&target.url));
+    let set_hint = "store it with `devkit secrets set artifactory --username USER --token-stdin`";
+    let user = match user {
+        Some(u) => u.to_string(),
+        None => {
+            let mut users = store.users(&service)?;
+            match users.len() {
+                1 => users.remove(0),
+                0 => {
+                    return Err(
+                        UserError::with_hint(format!("no token stored for `{service}`"), set_hint).into(),
+                    );
+                }
+                _ => {
+                    return Err(UserError::with_hint(
+                        format!("several users have a token for `{service}`: {}", users.join(", ")),
+                        "choose one with `--username USER`",
+                    )
+                    .into());
+                }
+            }
+        }
+    };
+    let token = store.get(&service, &user)?.ok_or_else(|| {
+        UserError::with_hint(format!("no token stored for `{user}` on `{service}`"), set_hint)
+    })?;
+    Ok(Credential { user, token })
+}
+
+fn show_diffs(changes: &[FileChange], secrets: &[&Secret], printer: &Printer) -> Result<()> {
+    let mut any = false;
+    for change in changes.iter().filter(|c| c.changed()) {
+        any = true;
+        let name = change.path.display().to_string();
+        let diff = similar::TextDiff::from_lines(&change.old, &change.new)
+            .unified_diff()
+            .header(&name, &name)
+            .to_string();
+        printer.data(&redact_in(&diff, secrets))?;
+    }
+    if !any {
+        printer.info("unchanged: nothing to write");
+    }
+    Ok(())
+}
+
+fn write_changes(changes: &[FileChange], printer: &Printer) -> Result<()> {
+    for change in changes {
+        let shown = change.path.display();
+        if !change.changed() {
+            printer.status("Unchanged", shown);
+            continue;
+        }
+        if change.new.is_empty() {
+            // Everything in it was devkit's: the file goes, as it was before devkit.
+            fs_err::remove_file(&change.path)?;
+            printer.status("Removed", shown);
+            continue;
+        }
+        let mode = if change.private {
+            Mode::Private
+        } else {
+            Mode::KeepOrPublic
+        };
+        write_atomic(&change.path, change.new.as_bytes(), mode)
+            .with_context(|| format!("cannot write `{shown}`"))?;
+        printer.status("Updated", shown);
+    }
+    Ok(())
+}
+
+fn finish(
+    owned: &Owned,
+    before: &Owned,
+    data_dir: &Path,
+    changes: &[FileChange],
+    printer: &Printer,
+) -> Result<()> {
+    if owned != before {
+        let text = owned.render().context("cannot serialise the ownership record")?;
+        write_atomic(&data_dir.join(OWNED_FILE), text.as_bytes(), Mode::Private)
+            .with_context(|| format!("cannot write `{}`", data_dir.join(OWNED_FILE).display()))?;
+    }
+    if changes.iter().all(|c| !c.changed()) && owned == before {
+        printer.info("unchanged: everything was already configured");
+    }
+    Ok(())
+}

@@ -1,0 +1,39 @@
+//! Editors for the configuration files of package clients (INI, netrc, YAML, via `toml_edit` for TOML): each
+//! changes only what it is asked to and keeps comments, order and foreign keys.
+
+mod ini;
+mod netrc;
+mod yaml_top;
+
+pub use ini::Ini;
+pub use netrc::Netrc;
+pub use yaml_top::{YamlTop, list_block, scalar_block};
+
+/// A file that cannot be edited safely.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    /// The file does not parse.
+    #[error("{message}{}", line.map(|l| format!(" (line {l})")).unwrap_or_default())]
+    Syntax {
+        /// 1-based line, when known.
+        line: Option<usize>,
+        /// What is wrong (never a value).
+        message: String,
+    },
+}
+
+impl EditError {
+    pub(crate) fn syntax(line: usize, message: impl Into<String>) -> Self {
+        Self::Syntax {
+            line: Some(line),
+            message: message.into(),
+        }
+    }
+
+    /// The line of the problem, when known.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            Self::Syntax { line, .. } => *line,
+        }
+    }
+}

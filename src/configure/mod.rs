@@ -1,0 +1,300 @@
+//! What `devkit configure` writes for each package client: the keys of pip.conf, uv.toml, .pypirc, .condarc and
+//! the `.netrc` entry, computed from the site profile and the stored credential. No URL ever carries a secret.
+
+mod apply;
+mod doc;
+mod owned;
+
+pub use apply::{ConfigureError, FileChange, compute, undo};
+pub use doc::Format;
+pub use owned::{FILE_NAME as OWNED_FILE, Owned};
+
+use crate::secret::Secret;
+use crate::store::host_of;
+use std::path::PathBuf;
+
+/// The clients devkit configures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Client {
+    /// pip: pip.conf + .netrc.
+    Pip,
+    /// uv: uv.toml + .netrc.
+    Uv,
+    /// twine: .pypirc (+ keyring entry).
+    Twine,
+    /// conda: .condarc + .netrc.
+    Conda,
+    /// docker: `credHelpers` in config.json naming `docker-credential-devkit`.
+    Docker,
+    /// cargo: source replacement of crates.io in `~/.cargo/config.toml`.
+    Cargo,
+}
+
+impl Client {
+    /// Every client, in the order `all` configures them.
+    pub const ALL: [Self; 6] = [
+        Self::Pip,
+        Self::Uv,
+        Self::Twine,
+        Self::Conda,
+        Self::Docker,
+        Self::Cargo,
+    ];
+
+    /// The client's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Pip => "pip",
+            Self::Uv => "uv",
+            Self::Twine => "twine",
+            Self::Conda => "conda",
+            Self::Docker => "docker",
+            Self::Cargo => "cargo",
+        }
+    }
+}
+
+/// Where things are: the repositories of the site and the user's folders.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// `artifactory.url`, without a trailing slash.
+    pub url: String,
+    /// PyPI repository to install from.
+    pub pypi_remote: String,
+    /// PyPI repository to upload to.
+    pub pypi_internal: String,
+    /// conda repository.
+    pub conda_remote: String,
+    /// Docker registry, `host[:port][/path prefix]`.
+    pub docker_registry: String,
+    /// Cargo repository.
+    pub cargo_remote: String,
+    /// The site CA bundle, if any.
+    pub ca_bundle: Option<PathBuf>,
+    /// `$HOME`.
+    pub home: PathBuf,
+    /// `$XDG_CONFIG_HOME`.
+    pub config_home: PathBuf,
+}
+
+/// The credential clients send.
+#[derive(Debug, Clone)]
+pub struct Credential {
+    /// The user name.
+    pub user: String,
+    /// The token.
+    pub token: Secret,
+}
+
+/// One key to write.
+#[derive(Debug, Clone)]
+pub struct Op {
+    /// Who needs it.
+    pub client: Client,
+    /// The file.
+    pub file: PathBuf,
+    /// Its format.
+    pub format: Format,
+    /// The key path.
+    pub key: Vec<String>,
+    /// The value (for a netrc entry: the login).
+    pub value: String,
+    /// The secret written with it (netrc password, .pypirc password).
+    pub secret: Option<Secret>,
+}
+
+/// The section devkit owns in `.pypirc`.
+pub const PYPIRC_SECTION: &str = "artifactory";
+/// The name of devkit's credential helper (`docker-credential-<name>`).
+pub const DOCKER_HELPER: &str = "devkit";
+/// The source name devkit owns in cargo's config.
+pub const CARGO_SOURCE: &str = "artifactory";
+/// The `[[index]]` name devkit owns in uv.toml.
+pub const UV_INDEX: &str = "artifactory";
+
+impl Target {
+    /// The install index: `<url>/api/pypi/<pypi_remote>/simple`.
+    pub fn pypi_simple(&self) -> String {
+        format!("{}/api/pypi/{}/simple", self.url, self.pypi_remote)
+    }
+
+    /// The upload URL: `<url>/api/pypi/<pypi_internal>`.
+    pub fn pypi_upload(&self) -> String {
+        format!("{}/api/pypi/{}", self.url, self.pypi_internal)
+    }
+
+    /// The conda channel base: `<url>/api/conda/<conda_remote>`.
+    pub fn conda_channel(&self) -> String {
+        format!("{}/api/conda/{}", self.url, self.conda_remote)
+    }
+
+    /// The sparse index cargo uses: `sparse+<url>/api/cargo/<cargo_remote>/index/`.
+    pub fn cargo_index(&self) -> String {
+        format!("sparse+{}/api/cargo/{}/index/", self.url, self.cargo_remote)
+    }
+
+    /// The registry host docker asks helpers about (`host[:port]`, no path).
+    pub fn docker_host(&self) -> String {
+        host_of(&self.docker_registry).to_string()
+    }
+
+    /// The host netrc readers match (no port: pip, uv and curl drop it).
+    pub fn netrc_machine(&self) -> String {
+        let host = host_of(&self.url);
+        match host.rsplit_once(':') {
+            Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) && !h.ends_with(']') => h.to_string(),
+            _ => host.to_string(),
+        }
+    }
+
+    /// `~/.netrc`.
+    pub fn netrc(&self) -> PathBuf {
+        self.home.join(".netrc")
+    }
+}
+
+fn key(parts: &[&str]) -> Vec<String> {
+    parts.iter().map(ToString::to_string).collect()
+}
+
+/// The keys `client` needs. `twine_password_in_file` is false when twine can read the token from a keyring.
+pub fn plan(client: Client, t: &Target, cred: &Credential, twine_password_in_file: bool) -> Vec<Op> {
+    let op = |file: PathBuf, format, k: &[&str], value: String, secret: Option<Secret>| Op {
+        client,
+        file,
+        format,
+        key: key(k),
+        value,
+        secret,
+    };
+    let netrc = || {
+        op(
+            t.netrc(),
+            Format::Netrc,
+            &[&t.netrc_machine()],
+            cred.user.clone(),
+            Some(cred.token.clone()),
+        )
+    };
+    let ca = t.ca_bundle.as_ref().map(|p| p.display().to_string());
+    let mut ops = Vec::new();
+    match client {
+        Client::Pip => {
+            let file = t.config_home.join("pip/pip.conf");
+            ops.push(op(
+                file.clone(),
+                Format::Ini,
+                &["global", "index-url"],
+                t.pypi_simple(),
+                None,
+            ));
+            if let Some(ca) = &ca {
+                ops.push(op(file, Format::Ini, &["global", "cert"], ca.clone(), None));
+            }
+            ops.push(netrc());
+        }
+        Client::Uv => {
+            let file = t.config_home.join("uv/uv.toml");
+            ops.push(op(
+                file,
+                Format::UvToml,
+                &["index", UV_INDEX],
+                t.pypi_simple(),
+                None,
+            ));
+            ops.push(netrc());
+        }
+        Client::Twine => {
+            let file = t.home.join(".pypirc");
+            let s = PYPIRC_SECTION;
+            ops.push(op(
+                file.clone(),
+                Format::Ini,
+                &["distutils", "index-servers", s],
+                s.into(),
+                None,
+            ));
+            ops.push(op(
+                file.clone(),
+                Format::Ini,
+                &[s, "repository"],
+                t.pypi_upload(),
+                None,
+            ));
+            ops.push(op(
+                file.clone(),
+                Format::Ini,
+                &[s, "username"],
+                cred.user.clone(),
+                None,
+            ));
+            if twine_password_in_file {
+                ops.push(op(
+                    file.clone(),
+                    Format::Ini,
+                    &[s, "password"],
+                    String::new(),
+                    Some(cred.token.clone()),
+                ));
+            }
+            if let Some(ca) = &ca {
+                ops.push(op(file, Format::Ini, &[s, "ca_cert"], ca.clone(), None));
+            }
+        }
+        Client::Conda => {
+            use crate::config_edit::{list_block, scalar_block};
+            let file = t.home.join(".condarc");
+            let base = t.conda_channel();
+            ops.push(op(
+                file.clone(),
+                Format::Yaml,
+                &["channel_alias"],
+                scalar_block("channel_alias", &base),
+                None,
+            ));
+            let defaults = list_block("default_channels", &[format!("{base}/conda-forge")]);
+            ops.push(op(
+                file.clone(),
+                Format::Yaml,
+                &["default_channels"],
+                defaults,
+                None,
+            ));
+            if let Some(ca) = &ca {
+                ops.push(op(
+                    file,
+                    Format::Yaml,
+                    &["ssl_verify"],
+                    scalar_block("ssl_verify", ca),
+                    None,
+                ));
+            }
+            ops.push(netrc());
+        }
+        Client::Docker => {
+            let file = t.home.join(".docker/config.json");
+            let host = t.docker_host();
+            ops.push(op(
+                file,
+                Format::Json,
+                &["credHelpers", &host],
+                DOCKER_HELPER.into(),
+                None,
+            ));
+        }
+        Client::Cargo => {
+            let file = t.home.join(".cargo/config.toml");
+            let replace = ["source", "crates-io", "replace-with"];
+            ops.push(op(
+                file.clone(),
+                Format::Toml,
+                &replace,
+                CARGO_SOURCE.into(),
+                None,
+            ));
+            let registry = ["source", CARGO_SOURCE, "registry"];
+            ops.push(op(file, Format::Toml, &registry, t.cargo_index(), None));
+        }
+    }
+    ops
+}

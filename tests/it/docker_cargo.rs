@@ -1,0 +1,135 @@
+//! `devkit configure docker|cargo` and the `docker-credential-devkit` helper protocol on devkit's store.
+
+use crate::configure::{assert_no_leak, devkit, store_token};
+use crate::support::{TestContext, all_output, require_tool};
+
+const URL: &str = "https://art.example.fr/artifactory";
+const TOKEN: &str = "d?>~\"' ok en";
+
+fn helper(ctx: &TestContext, action: &str, stdin: &str) -> std::process::Output {
+    let mut cmd = assert_cmd::Command::cargo_bin("docker-credential-devkit").unwrap();
+    cmd.env_clear()
+        .env("HOME", &ctx.home)
+        .env("XDG_DATA_HOME", ctx.home.join(".local/share"))
+        .env("XDG_CONFIG_HOME", ctx.home.join(".config"))
+        .env("DEVKIT_SECRET_STORE", "file")
+        .arg(action)
+        .write_stdin(stdin.to_string())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn docker_config_gets_a_cred_helper_merged_and_undone() {
+    let ctx = TestContext::new();
+    store_token(&ctx, URL, "ada", TOKEN);
+    let config = ctx.home.join(".docker/config.json");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    let original = "{\"auths\": {\"other.example\": {}}, \"credHelpers\": {\"gcr.io\": \"gcloud\"}}";
+    std::fs::write(&config, original).unwrap();
+    let out = devkit(&ctx, URL, &["configure", "docker"])
+        .env("DEVKIT_ARTIFACTORY_DOCKER_REGISTRY", "art.example.fr:5000/docker")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", all_output(&out));
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+    assert_eq!(json["credHelpers"]["art.example.fr:5000"], "devkit");
+    assert_eq!(json["credHelpers"]["gcr.io"], "gcloud");
+    assert!(json["auths"]["other.example"].is_object());
+    let undo = devkit(&ctx, URL, &["configure", "docker", "--undo"])
+        .env("DEVKIT_ARTIFACTORY_DOCKER_REGISTRY", "art.example.fr:5000/docker")
+        .output()
+        .unwrap();
+    assert!(undo.status.success(), "{}", all_output(&undo));
+    let back: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+    let before: serde_json::Value = serde_json::from_str(original).unwrap();
+    assert_eq!(back, before);
+    assert_no_leak(
+        &ctx,
+        TOKEN,
+        &[&out, &undo],
+        &[ctx.home.join(".local/share/devkit/secrets.toml")],
+    );
+}
+
+#[test]
+fn credential_helper_speaks_dockers_protocol() {
+    let ctx = TestContext::new();
+    store_token(&ctx, URL, "ada", TOKEN);
+    let get = helper(&ctx, "get", "art.example.fr\n");
+    assert!(get.status.success(), "{}", all_output(&get));
+    let answer: serde_json::Value = serde_json::from_slice(&get.stdout).unwrap();
+    assert_eq!(answer["ServerURL"], "art.example.fr");
+    assert_eq!(answer["Username"], "ada");
+    assert_eq!(answer["Secret"], TOKEN);
+    assert!(!String::from_utf8_lossy(&get.stderr).contains(TOKEN));
+    let list = helper(&ctx, "list", "");
+    let listed: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(listed["art.example.fr"], "ada");
+    let missing = helper(&ctx, "get", "127.0.0.1:5000");
+    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&missing.stdout).trim(),
+        "credentials not found in native keychain"
+    );
+    let stored = helper(
+        &ctx,
+        "store",
+        r#"{"ServerURL":"127.0.0.1:5000","Username":"bob","Secret":"s3"}"#,
+    );
+    assert!(stored.status.success(), "{}", all_output(&stored));
+    let got: serde_json::Value =
+        serde_json::from_slice(&helper(&ctx, "get", "127.0.0.1:5000").stdout).unwrap();
+    assert_eq!(got["Secret"], "s3");
+    assert!(helper(&ctx, "erase", "127.0.0.1:5000").status.success());
+    assert_eq!(helper(&ctx, "get", "127.0.0.1:5000").status.code(), Some(1));
+    assert_eq!(helper(&ctx, "frobnicate", "").status.code(), Some(1));
+}
+
+#[test]
+fn cargo_reads_the_source_replacement() {
+    let Some(cargo) = require_tool("cargo") else {
+        return;
+    };
+    let ctx = TestContext::new();
+    store_token(&ctx, URL, "ada", TOKEN);
+    // Port 9 on loopback: nothing listens, so cargo fails fast, and its message shows what it was told to use.
+    let local = "http://127.0.0.1:9/artifactory";
+    let out = devkit(&ctx, local, &["configure", "cargo"]).output().unwrap();
+    assert!(out.status.success(), "{}", all_output(&out));
+    let text = std::fs::read_to_string(ctx.home.join(".cargo/config.toml")).unwrap();
+    assert!(text.contains("replace-with = \"artifactory\""), "{text}");
+    let project = ctx.work.join("p");
+    std::fs::create_dir_all(project.join("src")).unwrap();
+    std::fs::write(
+        project.join("Cargo.toml"),
+        "[package]\nname = \"p\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nitoa = \"1\"\n",
+    )
+    .unwrap();
+    std::fs::write(project.join("src/lib.rs"), "").unwrap();
+    let run = std::process::Command::new(cargo)
+        .arg("generate-lockfile")
+        .env_clear()
+        .env("HOME", &ctx.home)
+        .env("CARGO_HOME", ctx.home.join(".cargo"))
+        .env("CARGO_NET_RETRY", "0")
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env(
+            "RUSTUP_HOME",
+            std::env::var_os("RUSTUP_HOME").unwrap_or_else(|| {
+                std::path::PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+                    .join(".rustup")
+                    .into()
+            }),
+        )
+        .current_dir(&project)
+        .output()
+        .unwrap();
+    assert!(!run.status.success());
+    let err = all_output(&run);
+    assert!(
+        err.contains("127.0.0.1:9/artifactory/api/cargo/crates-remote/index/"),
+        "{err}"
+    );
+    assert!(err.contains("artifactory"), "{err}");
+}
