@@ -118,7 +118,8 @@ fn open_lock_file(path: &Path) -> std::io::Result<File> {
         .map_err(|e| std::io::Error::new(e.kind(), format!("cannot open `{}`: {e}", path.display())))
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
+#[cfg(unix)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;

@@ -1,4 +1,4 @@
-//! Unit tests of the run loop, on canned Slurm outputs.
+//! Unit tests of the run loop, on canned Slurm outputs (the module is declared `#[cfg(test)]` in runner.rs).
 use super::super::client::{SacctMode, fake::FakeExec};
 use super::*;
 
