@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod env_vars;
 pub mod error;
+pub mod images;
 pub mod printer;
 pub mod scaffold;
 pub mod secret;
