@@ -33,6 +33,14 @@ tests/slurm/up.sh "$slurm_dir"
 . "$slurm_dir/env"
 export SLURM_CONF DEVKIT_TEST_SLURM=1
 
+# A private Docker engine and a registry with basic auth for the image tests.
+docker_dir=$(mktemp -d "${TMPDIR:-/tmp}/devkit-docker.XXXXXX")
+cleanup_steps+=("tests/docker/down.sh '$docker_dir'; rm -rf '$docker_dir'")
+echo "==> docker test engine and registry in $docker_dir"
+tests/docker/up.sh "$docker_dir"
+# shellcheck disable=SC1091
+. "$docker_dir/env"
+
 echo "==> cargo test"
 log=$(mktemp)
 cleanup_steps+=("rm -f '$log'")

@@ -4,11 +4,11 @@
 # on 127.0.0.1:PORT with a bcrypt htpasswd (a plain user and one whose password breaks standard base64 in the
 # registry-auth header), and a busybox base image made with `docker import` and pushed there.
 # Writes DIR/env (DOCKER_HOST, TEST_REGISTRY, users, passwords, TEST_BASE_IMAGE; mode 0600) and DIR/pids.
-# Usage: up.sh DIR [PORT]. Needs root on Debian to install the packages when missing. Stop it with down.sh DIR.
+# Usage: up.sh DIR [PORT] (default: a free loopback port). Needs root on Debian to install the packages when missing. Stop it with down.sh DIR.
 set -euo pipefail
 
 dir=${1:?usage: up.sh DIR [PORT]}
-port=${2:-5077}
+port=${2:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 PATH=$PATH:/usr/sbin:/sbin

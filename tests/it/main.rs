@@ -4,6 +4,7 @@
 mod cases;
 mod cli;
 mod executor;
+mod images;
 mod init;
 mod schema;
 mod secrets;
