@@ -279,3 +279,45 @@ fn ci_image_dockerfiles_pass_hadolint() {
         assert!(out.status.success(), "hadolint {name}: {}", all_output(&out));
     }
 }
+
+#[test]
+fn list_shows_the_ci_images_with_their_references() {
+    let ctx = TestContext::new();
+    let out = ctx
+        .devkit()
+        .args([
+            "images",
+            "list",
+            "--registry",
+            "reg.example.fr/ci",
+            "--tag",
+            "9.9",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", all_output(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let refs: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["reference"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        refs,
+        [
+            "reg.example.fr/ci/devkit:9.9",
+            "reg.example.fr/ci/python:9.9",
+            "reg.example.fr/ci/rust:9.9"
+        ]
+    );
+    let out = ctx.devkit().args(["images", "list", "nope"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        all_output(&out).contains("unknown image `nope`"),
+        "{}",
+        all_output(&out)
+    );
+}
