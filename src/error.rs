@@ -81,6 +81,9 @@ pub fn classify(err: &anyhow::Error) -> (ExitStatus, Vec<String>) {
         } else if let Some(e) = cause.downcast_ref::<crate::configure::ConfigureError>() {
             user = true;
             hints.extend(e.hint());
+        } else if let Some(e) = cause.downcast_ref::<crate::images::ImagesError>() {
+            user = true;
+            hints.extend(e.hint());
         } else if let Some(e) = cause.downcast_ref::<std::io::Error>() {
             use std::io::ErrorKind::{NotFound, PermissionDenied, ReadOnlyFilesystem, StorageFull};
             if matches!(

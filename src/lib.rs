@@ -8,6 +8,7 @@ pub mod config_edit;
 pub mod configure;
 pub mod env_vars;
 pub mod error;
+pub mod images;
 pub mod printer;
 pub mod scaffold;
 pub mod secret;

@@ -21,13 +21,19 @@ pub enum Verbosity {
 pub struct Printer {
     verbosity: Verbosity,
     color: bool,
+    tty: bool,
 }
 
 impl Printer {
     /// A printer writing to the real stdout/stderr; colour only on a terminal and without `NO_COLOR`.
     pub fn new(verbosity: Verbosity, no_color: bool) -> Self {
-        let color = !no_color && std::io::stderr().is_terminal();
-        Self { verbosity, color }
+        let tty = std::io::stderr().is_terminal();
+        let color = !no_color && tty;
+        Self {
+            verbosity,
+            color,
+            tty,
+        }
     }
 
     /// The verbosity in force.
@@ -47,6 +53,24 @@ impl Printer {
     pub fn status(&self, verb: &str, message: impl Display) {
         if self.verbosity >= Verbosity::Normal {
             eprintln!("{} {message}", self.paint("1;32", &format!("{verb:>12}")));
+        }
+    }
+
+    /// A transient progress line, replaced by the next one; shown only on a terminal at normal verbosity.
+    pub fn progress(&self, message: impl Display) {
+        if self.tty && self.verbosity == Verbosity::Normal {
+            let mut line = message.to_string();
+            if let Some((cut, _)) = line.char_indices().nth(100) {
+                line.truncate(cut);
+            }
+            eprint!("\r\x1b[2K{line}");
+        }
+    }
+
+    /// Clears the progress line before normal output resumes.
+    pub fn progress_done(&self) {
+        if self.tty && self.verbosity == Verbosity::Normal {
+            eprint!("\r\x1b[2K");
         }
     }
 

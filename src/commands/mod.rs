@@ -4,6 +4,7 @@ mod completions;
 mod configure;
 pub mod docker_helper;
 mod executor;
+mod images;
 mod init;
 mod prompt;
 mod secret_store;
@@ -13,7 +14,7 @@ mod slurm;
 mod templates;
 mod update;
 
-use crate::cli::{Cli, Command, SecretsCommand, SiteCommand, SlurmCommand, TemplatesCommand};
+use crate::cli::{Cli, Command, ImagesCommand, SecretsCommand, SiteCommand, SlurmCommand, TemplatesCommand};
 use crate::error::ExitStatus;
 use crate::printer::Printer;
 use crate::settings::Settings;
@@ -34,6 +35,9 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
                 Command::Slurm(SlurmCommand::Run(args)) => slurm::run(&args, &settings, printer),
                 Command::Executor(cmd) => executor::run(&cmd, &settings, printer),
                 Command::Configure(args) => configure::run(&args, &settings, printer),
+                Command::Images(ImagesCommand::List(args)) => images::list(&args, &settings, printer),
+                Command::Images(ImagesCommand::Build(args)) => images::build(&args, &settings, printer),
+                Command::Images(ImagesCommand::Push(args)) => images::push(&args, &settings, printer),
                 Command::Secrets(SecretsCommand::Status(args)) => secrets::status(&args, &settings, printer),
                 Command::Secrets(SecretsCommand::Set(args)) => secrets::set(&args, &settings, printer),
                 Command::Secrets(SecretsCommand::Remove(args)) => secrets::remove(&args, &settings, printer),

@@ -7,6 +7,7 @@ mod configure;
 mod configure_files;
 mod docker_cargo;
 mod executor;
+mod images;
 mod init;
 mod schema;
 mod secrets;

@@ -193,3 +193,44 @@ pub fn files_containing(root: &Path, needle: &str, allowed: &[PathBuf]) -> Vec<P
     }
     hits
 }
+
+/// The private Docker engine and registry of tests/docker/up.sh, from its env file's variables.
+#[derive(Debug, Clone)]
+pub struct DockerEnv {
+    /// `unix://...` of the private engine.
+    pub docker_host: String,
+    /// `127.0.0.1:PORT` of the registry.
+    pub registry: String,
+    /// A plain user and its password.
+    pub user: String,
+    pub pass: String,
+    /// A user whose password (`Secret?>~1`) breaks standard base64 in the registry-auth header.
+    pub user2: String,
+    pub pass2: String,
+}
+
+/// The test engine and registry (`DEVKIT_TEST_DOCKER=1`, set by ./scripts/test.sh). In CI (`CI=true`) their
+/// absence fails the test; elsewhere the test is skipped loudly.
+pub fn require_docker() -> Option<DockerEnv> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    if var("DEVKIT_TEST_DOCKER").is_none() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!(
+                "the test Docker engine is required by this test in CI: run ./scripts/test.sh, which starts it"
+            );
+        }
+        eprintln!(
+            "SKIPPED: no test Docker engine (source the env file of tests/docker/up.sh, or run ./scripts/test.sh)"
+        );
+        return None;
+    }
+    let get = |name: &str| var(name).unwrap_or_else(|| panic!("`{name}` is not set by tests/docker/up.sh"));
+    Some(DockerEnv {
+        docker_host: get("DOCKER_HOST"),
+        registry: get("TEST_REGISTRY"),
+        user: get("TEST_REGISTRY_USER"),
+        pass: get("TEST_REGISTRY_PASS"),
+        user2: get("TEST_REGISTRY_USER2"),
+        pass2: get("TEST_REGISTRY_PASS2"),
+    })
+}
