@@ -55,43 +55,53 @@ impl UserError {
     }
 }
 
+/// The hints of a cause if it is one of the leaf error types devkit knows (all of them user-caused failures).
+/// A leaf module adding an error type adds it to this list, once.
+macro_rules! known_errors {
+    ($cause:expr, $($ty:ty),+ $(,)?) => {{
+        let cause: &(dyn std::error::Error + 'static) = $cause;
+        let mut found: Option<Option<String>> = None;
+        $(
+            if found.is_none() {
+                if let Some(e) = cause.downcast_ref::<$ty>() {
+                    found = Some(e.hint());
+                }
+            }
+        )+
+        found
+    }};
+}
+
+fn leaf_hint(cause: &(dyn std::error::Error + 'static)) -> Option<Option<String>> {
+    known_errors!(
+        cause,
+        crate::site::SiteError,
+        crate::scaffold::ScaffoldError,
+        crate::slurm::OptionsError,
+        crate::slurm::RunError,
+        crate::store::StoreError,
+        crate::configure::ConfigureError,
+        crate::images::ImagesError,
+    )
+}
+
 /// The exit status an error chain deserves and the hints it carries, outermost first.
 pub fn classify(err: &anyhow::Error) -> (ExitStatus, Vec<String>) {
+    use std::io::ErrorKind::{NotFound, PermissionDenied, ReadOnlyFilesystem, StorageFull};
     let mut hints = Vec::new();
     let mut user = false;
     for cause in err.chain() {
         if let Some(e) = cause.downcast_ref::<UserError>() {
             user = true;
             hints.extend(e.hint.clone());
-        } else if let Some(e) = cause.downcast_ref::<crate::site::SiteError>() {
+        } else if let Some(hint) = leaf_hint(cause) {
             user = true;
-            hints.extend(e.hint());
-        } else if let Some(e) = cause.downcast_ref::<crate::scaffold::ScaffoldError>() {
-            user = true;
-            hints.extend(e.hint());
-        } else if let Some(e) = cause.downcast_ref::<crate::slurm::OptionsError>() {
-            user = true;
-            hints.extend(e.hint());
-        } else if let Some(e) = cause.downcast_ref::<crate::slurm::RunError>() {
-            user = true;
-            hints.extend(e.hint());
-        } else if let Some(e) = cause.downcast_ref::<crate::store::StoreError>() {
-            user = true;
-            hints.extend(e.hint());
-        } else if let Some(e) = cause.downcast_ref::<crate::configure::ConfigureError>() {
-            user = true;
-            hints.extend(e.hint());
-        } else if let Some(e) = cause.downcast_ref::<crate::images::ImagesError>() {
-            user = true;
-            hints.extend(e.hint());
+            hints.extend(hint);
         } else if let Some(e) = cause.downcast_ref::<std::io::Error>() {
-            use std::io::ErrorKind::{NotFound, PermissionDenied, ReadOnlyFilesystem, StorageFull};
-            if matches!(
+            user |= matches!(
                 e.kind(),
                 NotFound | PermissionDenied | ReadOnlyFilesystem | StorageFull
-            ) {
-                user = true;
-            }
+            );
         }
     }
     hints.dedup();
