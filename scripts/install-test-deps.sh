@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 debs=(git pkg-config libssl-dev python3 python3-venv python3-pip bash shellcheck slurm-wlm munge)
 # Credentials: build the D-Bus Secret Service store; run a real Secret Service and an nginx front for the tests.
 debs+=(libdbus-1-dev dbus gnome-keyring libsecret-tools nginx)
+# GitLab: ssh-keygen for `devkit gitlab ssh-key add`.
+debs+=(openssh-client)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
   for p in "${debs[@]}"; do

@@ -43,4 +43,8 @@ impl EnvVars {
     pub const DEVKIT_SLURM_PREFIX: &'static str = "DEVKIT_SLURM_";
     /// Forces the secret store: `keyring` or `file` (default: the keyring if it answers, else the file).
     pub const DEVKIT_SECRET_STORE: &'static str = "DEVKIT_SECRET_STORE";
+    /// First retry delay of GitLab API calls, in milliseconds (doubled at each retry; tests make it small).
+    pub const DEVKIT_HTTP_BACKOFF_MS: &'static str = "DEVKIT_HTTP_BACKOFF_MS";
+    /// Longest time one GitLab API request may take, in seconds (default 30).
+    pub const DEVKIT_HTTP_TIMEOUT_S: &'static str = "DEVKIT_HTTP_TIMEOUT_S";
 }

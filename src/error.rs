@@ -78,6 +78,12 @@ pub fn classify(err: &anyhow::Error) -> (ExitStatus, Vec<String>) {
         } else if let Some(e) = cause.downcast_ref::<crate::store::StoreError>() {
             user = true;
             hints.extend(e.hint());
+        } else if let Some(e) = cause.downcast_ref::<crate::gitlab::GitlabError>() {
+            user = true;
+            hints.extend(e.hint());
+        } else if let Some(e) = cause.downcast_ref::<crate::runner_config::RunnerConfigError>() {
+            user = true;
+            hints.extend(e.hint());
         } else if let Some(e) = cause.downcast_ref::<std::io::Error>() {
             use std::io::ErrorKind::{NotFound, PermissionDenied, ReadOnlyFilesystem, StorageFull};
             if matches!(

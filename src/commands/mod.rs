@@ -2,8 +2,14 @@
 
 mod completions;
 mod executor;
+mod gitlab;
+mod gitlab_api;
 mod init;
+mod init_gitlab;
+mod login;
 mod prompt;
+mod runner;
+mod runner_service;
 mod secret_store;
 mod secrets;
 mod site;
@@ -31,6 +37,9 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
                 Command::Site(SiteCommand::Show(args)) => site::show(&args, &settings, printer),
                 Command::Slurm(SlurmCommand::Run(args)) => slurm::run(&args, &settings, printer),
                 Command::Executor(cmd) => executor::run(&cmd, &settings, printer),
+                Command::Login(cmd) => login::run(&cmd, &settings, printer),
+                Command::Gitlab(cmd) => gitlab::run(&cmd, &settings, printer),
+                Command::Runner(cmd) => runner::run(&cmd, &settings, printer),
                 Command::Secrets(SecretsCommand::Status(args)) => secrets::status(&args, &settings, printer),
                 Command::Secrets(SecretsCommand::Set(args)) => secrets::set(&args, &settings, printer),
                 Command::Secrets(SecretsCommand::Remove(args)) => secrets::remove(&args, &settings, printer),

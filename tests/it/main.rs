@@ -4,7 +4,10 @@
 mod cases;
 mod cli;
 mod executor;
+mod fake_gitlab;
+mod gitlab;
 mod init;
+mod runner;
 mod schema;
 mod secrets;
 mod site;
