@@ -1,7 +1,8 @@
 //! The blocking HTTP client of the GitLab REST API v4: token header, user agent, site CA bundle, timeouts,
 //! bounded retries with backoff (429 with `Retry-After`, 502/503/504, connection errors) and pagination.
 
-use super::error::{GitlabError, parse_body};
+use super::error::{Answer, GitlabError, from_answer, parse_body};
+use super::pagination::{next_link, with_page};
 use crate::secret::{Secret, redact_in};
 use serde::de::DeserializeOwned;
 use std::path::PathBuf;
@@ -109,7 +110,7 @@ impl Client {
             .timeout_global(Some(config.timeout))
             .timeout_connect(Some(config.timeout.min(Duration::from_secs(10))));
         if let Some(path) = &config.ca_bundle {
-            builder = builder.tls_config(tls_with_bundle(path)?);
+            builder = builder.tls_config(super::tls::with_bundle(path)?);
         }
         let base = config.base_url.trim_end_matches('/').to_string();
         Ok(Self {
@@ -335,42 +336,18 @@ impl Client {
     }
 
     fn failure(&self, call: &str, attempts: u32, reply: RawReply) -> GitlabError {
-        let b = parse_body(&reply.body);
-        let call = call.to_string();
-        let message = self.redact(&b.message);
-        if !b.json && !reply.content_type.contains("json") && reply.status != 429 && reply.status < 500 {
-            return GitlabError::NotGitlab {
-                url: self.base.clone(),
-                what: format!("answered {} with {message}", reply.status),
-            };
-        }
-        match reply.status {
-            300..=399 => GitlabError::Redirected {
-                call,
-                location: reply.location.unwrap_or_default(),
-            },
-            401 => GitlabError::Unauthorized { message },
-            403 if b.code.as_deref() == Some("insufficient_scope") => GitlabError::InsufficientScope { call },
-            403 => GitlabError::Forbidden { call, message },
-            404 => GitlabError::NotFound { call },
-            400 | 409 | 422 => GitlabError::Rejected {
+        from_answer(
+            &Answer {
                 status: reply.status,
-                call,
-                message,
-                fields: b.fields,
-            },
-            status @ 500..=599 => GitlabError::Server {
-                status,
-                call,
+                call: call.to_string(),
                 attempts,
-                message,
+                body: &reply.body,
+                content_type: &reply.content_type,
+                location: reply.location,
+                base: &self.base,
             },
-            status => GitlabError::Unexpected {
-                status,
-                call,
-                message,
-            },
-        }
+            |t| self.redact(t),
+        )
     }
 
     fn redact(&self, text: &str) -> String {
@@ -399,113 +376,6 @@ fn with_token<B>(req: ureq::RequestBuilder<B>, token: Option<&str>) -> ureq::Req
     }
 }
 
-fn tls_with_bundle(path: &std::path::Path) -> Result<ureq::tls::TlsConfig, GitlabError> {
-    let fail = |reason: String| GitlabError::CaBundle {
-        path: path.display().to_string(),
-        reason,
-    };
-    let pem = fs_err::read(path).map_err(|e| fail(e.to_string()))?;
-    let mut certs = Vec::new();
-    for item in ureq::tls::parse_pem(&pem) {
-        if let ureq::tls::PemItem::Certificate(c) = item.map_err(|e| fail(e.to_string()))? {
-            certs.push(c);
-        }
-    }
-    if certs.is_empty() {
-        return Err(fail("no certificate in it".into()));
-    }
-    Ok(ureq::tls::TlsConfig::builder()
-        .root_certs(ureq::tls::RootCerts::new_with_certs(&certs))
-        .build())
-}
-
-/// The `rel="next"` URL of a `Link` header.
-pub fn next_link(link: &str) -> Option<String> {
-    link.split(',').find_map(|part| {
-        let (url, params) = part.split_once(';')?;
-        params
-            .split(';')
-            .any(|p| matches!(p.trim(), "rel=\"next\"" | "rel=next"))
-            .then(|| {
-                url.trim()
-                    .trim_start_matches('<')
-                    .trim_end_matches('>')
-                    .to_string()
-            })
-    })
-}
-
-fn with_page(url: &str, page: &str) -> String {
-    let (base, query) = url.split_once('?').unwrap_or((url, ""));
-    let mut params: Vec<String> = query
-        .split('&')
-        .filter(|p| !p.is_empty() && !p.starts_with("page="))
-        .map(ToString::to_string)
-        .collect();
-    params.push(format!("page={page}"));
-    format!("{base}?{}", params.join("&"))
-}
-
-/// Percent-encodes a project or namespace path for use as an `:id` (`group/sub` → `group%2Fsub`).
-pub fn encode_path(path: &str) -> String {
-    crate::secret::percent_encode(path.trim_matches('/'))
-}
-
 #[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::*;
-
-    #[test]
-    fn link_header_next() {
-        let link = r#"<https://g.example/api/v4/x?page=1&per_page=2>; rel="prev", <https://g.example/api/v4/x?page=3&per_page=2>; rel="next", <https://g.example/api/v4/x?page=5>; rel="last""#;
-        assert_eq!(
-            next_link(link).as_deref(),
-            Some("https://g.example/api/v4/x?page=3&per_page=2")
-        );
-        assert_eq!(next_link(r#"<https://g/x>; rel="first""#), None);
-    }
-
-    #[test]
-    fn page_parameter_is_replaced() {
-        assert_eq!(
-            with_page("https://g/x?per_page=100&page=1", "2"),
-            "https://g/x?per_page=100&page=2"
-        );
-        assert_eq!(encode_path("/group/sub/p/"), "group%2Fsub%2Fp");
-    }
-
-    #[test]
-    fn backoff_doubles_and_is_capped() {
-        let mut c = ClientConfig::new("http://127.0.0.1:9");
-        c.backoff_base = Duration::from_millis(100);
-        c.max_wait = Duration::from_secs(1);
-        let client = Client::new(c).unwrap();
-        assert!(
-            client.backoff(1) >= Duration::from_millis(100)
-                && client.backoff(1) <= Duration::from_millis(125)
-        );
-        assert!(client.backoff(2) >= Duration::from_millis(200));
-        assert_eq!(client.backoff(10), Duration::from_secs(1));
-    }
-
-    #[test]
-    fn unreachable_server_is_retried_a_bounded_number_of_times() {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        drop(listener);
-        let mut c = ClientConfig::new(format!("http://127.0.0.1:{port}"));
-        c.max_attempts = 3;
-        let waits = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let w = waits.clone();
-        let client = Client::new(c)
-            .unwrap()
-            .with_sleep(move |d| w.lock().unwrap().push(d));
-        let err = client.get::<serde_json::Value>("/version").unwrap_err();
-        assert!(
-            matches!(err, GitlabError::Unreachable { attempts: 3, .. }),
-            "{err}"
-        );
-        assert_eq!(waits.lock().unwrap().len(), 2);
-    }
-}
+#[path = "client_tests.rs"]
+mod tests;

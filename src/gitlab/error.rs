@@ -165,6 +165,67 @@ impl GitlabError {
     }
 }
 
+/// A failed answer, as the client received it.
+#[derive(Debug)]
+pub struct Answer<'a> {
+    /// HTTP status.
+    pub status: u16,
+    /// `METHOD /path`.
+    pub call: String,
+    /// Attempts made.
+    pub attempts: u32,
+    /// The body.
+    pub body: &'a str,
+    /// The `Content-Type` header.
+    pub content_type: &'a str,
+    /// The `Location` header.
+    pub location: Option<String>,
+    /// The base URL in use.
+    pub base: &'a str,
+}
+
+/// The error a failed answer means; `redact` scrubs the token from any text taken from the body.
+pub fn from_answer(a: &Answer<'_>, redact: impl Fn(&str) -> String) -> GitlabError {
+    let b = parse_body(a.body);
+    let call = a.call.clone();
+    let message = redact(&b.message);
+    if (300..400).contains(&a.status) {
+        return GitlabError::Redirected {
+            call,
+            location: a.location.clone().unwrap_or_default(),
+        };
+    }
+    if !b.json && !a.content_type.contains("json") && a.status != 429 && a.status < 500 {
+        return GitlabError::NotGitlab {
+            url: a.base.to_string(),
+            what: format!("answered {} with {message}", a.status),
+        };
+    }
+    match a.status {
+        401 => GitlabError::Unauthorized { message },
+        403 if b.code.as_deref() == Some("insufficient_scope") => GitlabError::InsufficientScope { call },
+        403 => GitlabError::Forbidden { call, message },
+        404 => GitlabError::NotFound { call },
+        400 | 409 | 422 => GitlabError::Rejected {
+            status: a.status,
+            call,
+            message,
+            fields: b.fields,
+        },
+        status @ 500..=599 => GitlabError::Server {
+            status,
+            call,
+            attempts: a.attempts,
+            message,
+        },
+        status => GitlabError::Unexpected {
+            status,
+            call,
+            message,
+        },
+    }
+}
+
 /// What an error body says, whatever its shape.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct ErrorBody {

@@ -4,9 +4,17 @@
 mod client;
 mod error;
 pub mod keys;
+mod pagination;
 pub mod projects;
 pub mod runners;
+mod tls;
 pub mod tokens;
 
-pub use client::{Client, ClientConfig, Method, Reply, USER_AGENT, encode_path, next_link};
+pub use client::{Client, ClientConfig, Method, Reply, USER_AGENT};
 pub use error::{ErrorBody, GitlabError, parse_body};
+pub use pagination::next_link;
+
+/// Percent-encodes a project or namespace path for use as an `:id` (`group/sub` → `group%2Fsub`).
+pub fn encode_path(path: &str) -> String {
+    crate::secret::percent_encode(path.trim_matches('/'))
+}
