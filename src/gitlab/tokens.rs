@@ -68,7 +68,7 @@ pub const NEEDS: &[Need] = &[
         any_of: &["api", "create_runner"],
     },
     Need {
-        commands: "`devkit runner list --project`",
+        commands: "`devkit runner register`, `devkit runner list --project`",
         any_of: &["api", "read_api"],
     },
 ];
