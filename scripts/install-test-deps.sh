@@ -9,6 +9,8 @@ debs=(git pkg-config libssl-dev python3 python3-venv python3-pip bash shellcheck
 debs+=(libdbus-1-dev dbus gnome-keyring libsecret-tools nginx curl)
 # Images: a private Docker engine, a registry with basic auth, a busybox base image (tests/docker/up.sh).
 debs+=(docker.io docker-registry apache2-utils skopeo busybox-static)
+# GitLab: ssh-keygen for `devkit gitlab ssh-key add`.
+debs+=(openssh-client)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
   for p in "${debs[@]}"; do

@@ -47,4 +47,8 @@ impl EnvVars {
     pub const DOCKER_HOST: &'static str = "DOCKER_HOST";
     /// GitLab CI: the commit being built (the `revision` label of images).
     pub const CI_COMMIT_SHA: &'static str = "CI_COMMIT_SHA";
+    /// First retry delay of GitLab API calls, in milliseconds (doubled at each retry; tests make it small).
+    pub const DEVKIT_HTTP_BACKOFF_MS: &'static str = "DEVKIT_HTTP_BACKOFF_MS";
+    /// Longest time one GitLab API request may take, in seconds (default 30).
+    pub const DEVKIT_HTTP_TIMEOUT_S: &'static str = "DEVKIT_HTTP_TIMEOUT_S";
 }

@@ -82,6 +82,8 @@ fn leaf_hint(cause: &(dyn std::error::Error + 'static)) -> Option<Option<String>
         crate::store::StoreError,
         crate::configure::ConfigureError,
         crate::images::ImagesError,
+        crate::gitlab::GitlabError,
+        crate::runner_config::RunnerConfigError,
     )
 }
 

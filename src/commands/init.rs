@@ -23,6 +23,10 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub fn run(args: &InitArgs, settings: &Settings, printer: &Printer) -> Result<ExitStatus> {
     let cwd = std::env::current_dir().context("cannot read the current folder")?;
     let dest = args.dir.as_ref().map_or_else(|| cwd.clone(), |d| cwd.join(d));
+    if args.gitlab.gitlab {
+        // Fail before anything is written when the GitLab step cannot run.
+        super::gitlab_api::stored_token(settings, printer)?;
+    }
     if source::is_git_url(&args.template) {
         printer.status("Fetching", source::redact_url(&args.template));
     }
@@ -75,9 +79,11 @@ pub fn run(args: &InitArgs, settings: &Settings, printer: &Printer) -> Result<Ex
     for p in &plan.kept {
         printer.warn(format!("kept your `{p}`: it differs from the template's"));
     }
+    let mut repository = false;
     if !args.no_git && git(&dest, &template.source, &answers, printer)? {
         let message = format!("devkit: render of template `{}`", template.source);
         snapshot::record(&dest, &pristine, &message)?;
+        repository = true;
     }
     printer.status(
         "Created",
@@ -88,6 +94,16 @@ pub fn run(args: &InitArgs, settings: &Settings, printer: &Printer) -> Result<Ex
             created.len()
         ),
     );
+    if args.gitlab.gitlab {
+        if !repository {
+            return Err(UserError::with_hint(
+                "`--gitlab` needs a new git repository, and the project is inside an existing one",
+                "create the project outside any git work tree",
+            )
+            .into());
+        }
+        super::init_gitlab::publish(&dest, &args.gitlab, settings, printer)?;
+    }
     Ok(ExitStatus::Success)
 }
 

@@ -4,9 +4,15 @@ mod completions;
 mod configure;
 pub mod docker_helper;
 mod executor;
+mod gitlab;
+mod gitlab_api;
 mod images;
 mod init;
+mod init_gitlab;
+mod login;
 mod prompt;
+mod runner;
+mod runner_service;
 mod secret_store;
 mod secrets;
 mod site;
@@ -38,6 +44,9 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
                 Command::Images(ImagesCommand::List(args)) => images::list(&args, &settings, printer),
                 Command::Images(ImagesCommand::Build(args)) => images::build(&args, &settings, printer),
                 Command::Images(ImagesCommand::Push(args)) => images::push(&args, &settings, printer),
+                Command::Login(cmd) => login::run(&cmd, &settings, printer),
+                Command::Gitlab(cmd) => gitlab::run(&cmd, &settings, printer),
+                Command::Runner(cmd) => runner::run(&cmd, &settings, printer),
                 Command::Secrets(SecretsCommand::Status(args)) => secrets::status(&args, &settings, printer),
                 Command::Secrets(SecretsCommand::Set(args)) => secrets::set(&args, &settings, printer),
                 Command::Secrets(SecretsCommand::Remove(args)) => secrets::remove(&args, &settings, printer),

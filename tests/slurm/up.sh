@@ -4,12 +4,29 @@
 # database (`sacct -c` reads the jobcomp file). Partitions: cpu (default), debug, and down (State=DOWN: jobs stay
 # pending, for queue tests). Writes DIR/env (exports SLURM_CONF) and DIR/pids.
 # Usage: up.sh DIR [CONTROLLER_PORT] [NODES]. Idempotent: a cluster already running in DIR is left alone.
+# Without CONTROLLER_PORT, the first free range of NODES+1 ports from 6817 (in steps of 10) is used, so several
+# clusters (parallel test runs) can live on one machine.
 # Needs root on Debian to install `slurm-wlm` and `munge` when they are missing. Stop it with down.sh DIR.
 set -euo pipefail
 
 dir=${1:?usage: up.sh DIR [CONTROLLER_PORT] [NODES]}
-port=${2:-6817}
 nodes=${3:-3}
+# busy PORT: something listens on 127.0.0.1:PORT
+busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+if [ -n "${2:-}" ]; then
+  port=$2
+elif [ -f "$1/slurm.conf" ]; then
+  port=$(sed -n 's/^SlurmctldPort=//p' "$1/slurm.conf")
+else
+  port=6817
+  while :; do
+    free=1
+    for ((p = port; p <= port + nodes; p++)); do busy "$p" && { free=0; break; }; done
+    [ "$free" = 1 ] && break
+    port=$((port + 10))
+    [ "$port" -lt 7817 ] || { echo "error: no free port range for a Slurm cluster between 6817 and 7817" >&2; exit 1; }
+  done
+fi
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 
