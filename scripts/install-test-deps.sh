@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 debs=(git pkg-config libssl-dev python3 python3-venv python3-pip bash shellcheck slurm-wlm munge)
 # Credentials: build the D-Bus Secret Service store; run a real Secret Service and an nginx front for the tests.
 debs+=(libdbus-1-dev dbus gnome-keyring libsecret-tools nginx)
+# CI plugins: gitlab-ci-local runs their pipelines (it syncs the project with rsync; npm comes with nodejs).
+debs+=(rsync nodejs)
+command -v npm >/dev/null || debs+=(npm) # Debian splits npm out; the nodesource nodejs bundles it
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
   for p in "${debs[@]}"; do
@@ -31,4 +34,12 @@ if [ ! -e "$stamp" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --disable-pip-version-check "${pytools[@]}"
   touch "$stamp"
+fi
+
+# gitlab-ci-local for the executed CI plugin tests: 4.73 is the last version that runs on Node 20.
+npm_tools=target/test-tools/npm
+glcl_version=4.73.0
+if [ "$("$npm_tools/node_modules/.bin/gitlab-ci-local" --version 2>/dev/null)" != "$glcl_version" ]; then
+  echo "==> npm install gitlab-ci-local@$glcl_version"
+  npm install --silent --no-audit --no-fund --prefix "$npm_tools" "gitlab-ci-local@$glcl_version" >/dev/null
 fi

@@ -8,6 +8,7 @@ mod init;
 mod plugin_spec;
 mod plugins;
 mod plugins_readme;
+mod plugins_run;
 mod schema;
 mod secrets;
 mod site;
