@@ -5,6 +5,7 @@ mod cases;
 mod cli;
 mod executor;
 mod init;
+mod pipeline;
 mod plugin_spec;
 mod plugins;
 mod plugins_readme;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// gitlab-ci-local, as `scripts/install-test-deps.sh` installs it, else from PATH.
-fn gitlab_ci_local() -> Option<PathBuf> {
+pub fn gitlab_ci_local() -> Option<PathBuf> {
     let local =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-tools/npm/node_modules/.bin/gitlab-ci-local");
     if local.is_file() {
