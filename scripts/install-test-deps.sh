@@ -11,6 +11,9 @@ debs+=(libdbus-1-dev dbus gnome-keyring libsecret-tools nginx curl)
 debs+=(docker.io docker-registry apache2-utils skopeo busybox-static)
 # GitLab: ssh-keygen for `devkit gitlab ssh-key add`.
 debs+=(openssh-client)
+# CI plugins: gitlab-ci-local runs their pipelines (it syncs the project with rsync; npm comes with nodejs).
+debs+=(rsync nodejs)
+command -v npm >/dev/null || debs+=(npm) # Debian splits npm out; the nodesource nodejs bundles it
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
   for p in "${debs[@]}"; do
@@ -37,4 +40,12 @@ if [ ! -e "$stamp" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --disable-pip-version-check "${pytools[@]}"
   touch "$stamp"
+fi
+
+# gitlab-ci-local for the executed CI plugin tests: 4.73 is the last version that runs on Node 20.
+npm_tools=target/test-tools/npm
+glcl_version=4.73.0
+if [ "$("$npm_tools/node_modules/.bin/gitlab-ci-local" --version 2>/dev/null)" != "$glcl_version" ]; then
+  echo "==> npm install gitlab-ci-local@$glcl_version"
+  npm install --silent --no-audit --no-fund --prefix "$npm_tools" "gitlab-ci-local@$glcl_version" >/dev/null
 fi

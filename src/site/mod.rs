@@ -43,6 +43,8 @@ pub struct Gitlab {
     pub ssh_port: u16,
     /// Tags given to runners devkit registers.
     pub runner_tags: Vec<String>,
+    /// Path (`group/project`) of devkit's own project: generated pipelines include its CI plugins from it.
+    pub devkit_project: String,
 }
 
 /// Artifactory settings of the site.
