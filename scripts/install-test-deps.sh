@@ -49,3 +49,15 @@ if [ "$("$npm_tools/node_modules/.bin/gitlab-ci-local" --version 2>/dev/null)" !
   echo "==> npm install gitlab-ci-local@$glcl_version"
   npm install --silent --no-audit --no-fund --prefix "$npm_tools" "gitlab-ci-local@$glcl_version" >/dev/null
 fi
+
+# Wheels the loopback package index serves, so a project can be installed through it like through the
+# Artifactory PyPI proxy (hatchling to build, pytest to test, and their dependencies).
+wheels=target/test-tools/wheels
+index_pkgs=(hatchling==1.27.0 editables==0.5 pytest==9.2.0)
+wheels_stamp="$wheels/.downloaded-$(printf '%s\n' "${index_pkgs[@]}" | sha256sum | cut -c1-16)"
+if [ ! -e "$wheels_stamp" ]; then
+  echo "==> wheels for the test package index: ${index_pkgs[*]}"
+  rm -rf "$wheels"
+  "$venv/bin/pip" download -q --disable-pip-version-check --only-binary=:all: -d "$wheels" "${index_pkgs[@]}"
+  touch "$wheels_stamp"
+fi

@@ -38,7 +38,7 @@ export SLURM_CONF DEVKIT_TEST_SLURM=1
 pypi_dir="$(mktemp -d "${TMPDIR:-/tmp}/devkit-pypi.XXXXXX")"
 cleanup_steps+=("tests/pypi/down.sh '$pypi_dir'; rm -rf '$pypi_dir'")
 echo "==> package index in $pypi_dir"
-tests/pypi/up.sh "$pypi_dir"
+tests/pypi/up.sh "$pypi_dir" target/test-tools/wheels
 export DEVKIT_TEST_PYPI_DIR="$pypi_dir"
 
 # A private Docker engine and a registry with basic auth for the image tests.

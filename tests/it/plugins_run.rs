@@ -236,3 +236,58 @@ fn python_lints_and_tests_a_generated_python_lib() {
     assert!(pytest.is_match(&log), "{log}");
     assert!(log.contains("python-lint > All checks passed!"), "{log}");
 }
+
+#[test]
+fn python_installs_through_the_artifactory_proxy_with_a_masked_token() {
+    let Some((glcl, conf)) = tools() else { return };
+    let Some(index) = crate::configure::server() else {
+        return;
+    };
+    let ctx = TestContext::new();
+    let out = ctx
+        .devkit()
+        .args([
+            "init",
+            "demo",
+            "--template",
+            "python-lib",
+            "--defaults",
+            "--no-git",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", all_output(&out));
+    let project = ctx.work.join("demo");
+    // default installer (uv): a virtualenv, then the project and its test extra from the index devkit configured
+    sample_project(
+        &project,
+        "include:\n  - local: plugins/python.yml\n    inputs:\n      lint: false\n      python_version: \"3.11\"\n",
+    );
+    let vars = [
+        format!("ARTIFACTORY_TOKEN={}", index.token),
+        format!("ARTIFACTORY_USERNAME={}", index.user),
+        format!("DEVKIT_ARTIFACTORY_URL={}", index.url),
+        "DEVKIT_SECRET_STORE=file".to_string(),
+    ];
+    let mut extra = vec!["--force-shell-executor"];
+    for v in &vars {
+        extra.extend(["--variable", v.as_str()]);
+    }
+    let (passed, log) = run_pipeline(&ctx, &glcl, &conf, &project, &extra);
+    assert!(passed, "{log}");
+    let pytest = regex::Regex::new(r"python-test > =+ [0-9]+ passed").unwrap();
+    assert!(pytest.is_match(&log), "{log}");
+    assert!(!log.contains("ARTIFACTORY_TOKEN is not set"), "{log}");
+    assert!(!log.contains(&index.token), "the token leaked into the job log");
+    // the build backend and the test tools came from the index, authenticated
+    let access = std::fs::read_to_string(index.dir.join("nginx/access.log")).unwrap();
+    for wheel in [
+        "hatchling-1.27.0-py3-none-any.whl",
+        "pytest-9.2.0-py3-none-any.whl",
+    ] {
+        assert!(
+            access.lines().any(|l| l.contains(wheel) && l.contains("\" 200 ")),
+            "{wheel} not downloaded through the index:\n{access}"
+        );
+    }
+}

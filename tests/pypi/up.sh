@@ -3,7 +3,7 @@
 # pypi.org) behind nginx, which maps /artifactory/api/pypi/<repo>/ to it for the repositories pypi-remote and
 # pypi-local. Writes into DIR: url (the Artifactory base URL), user, token (contains quotes and spaces), and the
 # pids for down.sh. Needs pypi-server and python on PATH (the test venv) and nginx.
-# Usage: tests/pypi/up.sh DIR
+# Usage: tests/pypi/up.sh DIR [WHEELS_DIR]   (the wheels of WHEELS_DIR are served too)
 set -euo pipefail
 dir="$(cd "$1" && pwd)"
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -24,6 +24,7 @@ h.set_password(sys.argv[2], open(sys.argv[3]).read())
 h.save()
 PY
 python "$here/make_wheel.py" devkit_probe 0.1 "$dir/packages" >/dev/null
+if [ -n "${2:-}" ] && [ -d "$2" ]; then cp "$2"/*.whl "$dir/packages/"; fi
 
 pypi-server run -i 127.0.0.1 -p "$backend" -P "$dir/htpasswd" -a update,download,list --disable-fallback \
   "$dir/packages" > "$dir/pypiserver.log" 2>&1 &
