@@ -17,5 +17,6 @@ pub mod secret;
 pub mod settings;
 pub mod site;
 pub mod slurm;
+pub mod ssh_config;
 pub mod store;
 pub mod utc;
