@@ -6,15 +6,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The test server: Artifactory base URL, user, token.
-struct Server {
-    dir: PathBuf,
-    url: String,
-    user: String,
-    token: String,
+pub(crate) struct Server {
+    pub dir: PathBuf,
+    pub url: String,
+    pub user: String,
+    pub token: String,
 }
 
 /// The server started by scripts/test.sh; in CI its absence fails, elsewhere the test is skipped loudly.
-fn server() -> Option<Server> {
+pub(crate) fn server() -> Option<Server> {
     let Some(dir) = std::env::var_os("DEVKIT_TEST_PYPI_DIR").map(PathBuf::from) else {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!("the test PyPI server is required in CI: run ./scripts/test.sh, which starts it");
@@ -61,7 +61,7 @@ pub(crate) fn store_token(ctx: &TestContext, url: &str, user: &str, token: &str)
 }
 
 /// A client run with nothing but the temporary HOME (no PIP_CONFIG_FILE, no credentials in the environment).
-fn client(ctx: &TestContext, program: &Path, args: &[&str]) -> Output {
+pub(crate) fn client(ctx: &TestContext, program: &Path, args: &[&str]) -> Output {
     Command::new(program)
         .args(args)
         .env_clear()
