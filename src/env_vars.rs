@@ -51,4 +51,19 @@ impl EnvVars {
     pub const DEVKIT_HTTP_BACKOFF_MS: &'static str = "DEVKIT_HTTP_BACKOFF_MS";
     /// Longest time one GitLab API request may take, in seconds (default 30).
     pub const DEVKIT_HTTP_TIMEOUT_S: &'static str = "DEVKIT_HTTP_TIMEOUT_S";
+    /// Where programs are looked up (`devkit doctor` finds tools with it).
+    pub const PATH: &'static str = "PATH";
+    /// `devkit onboard`: the GitLab personal access token (else `--secrets-stdin`, else a hidden prompt).
+    pub const DEVKIT_GITLAB_TOKEN: &'static str = "DEVKIT_GITLAB_TOKEN";
+    /// `devkit onboard`: the Artifactory user name.
+    pub const DEVKIT_ARTIFACTORY_USER: &'static str = "DEVKIT_ARTIFACTORY_USER";
+    /// `devkit onboard`: the Artifactory token (else `--secrets-stdin`, else a hidden prompt).
+    pub const DEVKIT_ARTIFACTORY_TOKEN: &'static str = "DEVKIT_ARTIFACTORY_TOKEN";
+    /// `devkit onboard`: git `user.name` when unset.
+    pub const DEVKIT_GIT_NAME: &'static str = "DEVKIT_GIT_NAME";
+    /// `devkit onboard`: git `user.email` when unset.
+    pub const DEVKIT_GIT_EMAIL: &'static str = "DEVKIT_GIT_EMAIL";
+    /// `devkit onboard` answers given as variables: `DEVKIT_ONBOARD_PROJECT`, `_NAMESPACE`, `_TEMPLATE`,
+    /// `_GIT_PROTOCOL`, `_SSH_USER` (read by the command line, see `devkit onboard --help`).
+    pub const DEVKIT_ONBOARD_PREFIX: &'static str = "DEVKIT_ONBOARD_";
 }

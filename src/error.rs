@@ -84,6 +84,7 @@ fn leaf_hint(cause: &(dyn std::error::Error + 'static)) -> Option<Option<String>
         crate::images::ImagesError,
         crate::gitlab::GitlabError,
         crate::runner_config::RunnerConfigError,
+        crate::ssh_config::SshConfigError,
     )
 }
 

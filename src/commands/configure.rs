@@ -123,23 +123,7 @@ pub fn run(args: &ConfigureArgs, settings: &Settings, printer: &Printer) -> Resu
 }
 
 fn target(settings: &Settings) -> Result<Target> {
-    let site = &settings.site;
-    let config_home = settings
-        .paths
-        .config_dir
-        .parent()
-        .map_or_else(|| settings.paths.home.join(".config"), Path::to_path_buf);
-    Ok(Target {
-        url: site.artifactory.url.trim_end_matches('/').to_string(),
-        pypi_remote: site.artifactory.pypi_remote.clone(),
-        pypi_internal: site.artifactory.pypi_internal.clone(),
-        conda_remote: site.artifactory.conda_remote.clone(),
-        docker_registry: site.artifactory.docker_registry.clone(),
-        cargo_remote: site.artifactory.cargo_remote.clone(),
-        ca_bundle: site.tls.ca_bundle_path(),
-        home: settings.paths.home.clone(),
-        config_home,
-    })
+    Ok(Target::from_settings(settings))
 }
 
 fn credential(store: &SecretStore, target: &Target, user: Option<&str>) -> Result<Credential> {

@@ -17,7 +17,11 @@ pub fn run(command: &GitlabCommand, settings: &Settings, printer: &Printer) -> R
     }
 }
 
-fn ssh_key_add(args: &SshKeyAddArgs, settings: &Settings, printer: &Printer) -> Result<ExitStatus> {
+pub(crate) fn ssh_key_add(
+    args: &SshKeyAddArgs,
+    settings: &Settings,
+    printer: &Printer,
+) -> Result<ExitStatus> {
     let private = args
         .key
         .clone()

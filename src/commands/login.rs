@@ -27,6 +27,13 @@ fn gitlab(args: &LoginGitlabArgs, settings: &Settings, printer: &Printer) -> Res
         args.token_stdin,
         &format!("GitLab personal access token for {url}"),
     )?;
+    gitlab_with_token(&token, settings, printer)?;
+    Ok(ExitStatus::Success)
+}
+
+/// Checks `token` against the site's GitLab and stores it (what `devkit login gitlab` does once it has the token).
+pub(crate) fn gitlab_with_token(token: &Secret, settings: &Settings, printer: &Printer) -> Result<()> {
+    let url = &settings.site.gitlab.url;
     let client = gitlab_api::client(settings, Some(token.clone()))?;
     let info = match tokens::token_self(&client) {
         Ok(info) => Some(info),
@@ -62,7 +69,7 @@ fn gitlab(args: &LoginGitlabArgs, settings: &Settings, printer: &Printer) -> Res
         }
     }
     store
-        .set(&service, &user.username, &token)
+        .set(&service, &user.username, token)
         .with_context(|| format!("cannot store the token for `{service}`"))?;
     printer.status(
         "Logged in",
@@ -79,7 +86,7 @@ fn gitlab(args: &LoginGitlabArgs, settings: &Settings, printer: &Printer) -> Res
             ));
         }
     }
-    Ok(ExitStatus::Success)
+    Ok(())
 }
 
 fn report_expiry(expires_at: Option<&str>, printer: &Printer) {

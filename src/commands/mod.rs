@@ -1,20 +1,22 @@
 //! One file per command; each orchestrates leaf modules and reports through the printer.
 
 mod completions;
-mod configure;
+pub(crate) mod configure;
 pub mod docker_helper;
+pub(crate) mod doctor;
 mod executor;
-mod gitlab;
-mod gitlab_api;
+pub(crate) mod gitlab;
+pub(crate) mod gitlab_api;
 mod images;
-mod init;
+pub(crate) mod init;
 mod init_gitlab;
-mod login;
+pub(crate) mod login;
+mod onboard;
 mod prompt;
-mod runner;
+pub(crate) mod runner;
 mod runner_service;
-mod secret_store;
-mod secrets;
+pub(crate) mod secret_store;
+pub(crate) mod secrets;
 mod site;
 mod slurm;
 mod templates;
@@ -47,6 +49,8 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
                 Command::Login(cmd) => login::run(&cmd, &settings, printer),
                 Command::Gitlab(cmd) => gitlab::run(&cmd, &settings, printer),
                 Command::Runner(cmd) => runner::run(&cmd, &settings, printer),
+                Command::Onboard(args) => onboard::run(&args, &settings, printer),
+                Command::Doctor(args) => doctor::run(&args, &settings, printer),
                 Command::Secrets(SecretsCommand::Status(args)) => secrets::status(&args, &settings, printer),
                 Command::Secrets(SecretsCommand::Set(args)) => secrets::set(&args, &settings, printer),
                 Command::Secrets(SecretsCommand::Remove(args)) => secrets::remove(&args, &settings, printer),

@@ -113,6 +113,26 @@ pub const CARGO_SOURCE: &str = "artifactory";
 pub const UV_INDEX: &str = "artifactory";
 
 impl Target {
+    /// The repositories of the effective site profile and the user's folders.
+    pub fn from_settings(settings: &crate::settings::Settings) -> Self {
+        let site = &settings.site;
+        let config_home = settings.paths.config_dir.parent().map_or_else(
+            || settings.paths.home.join(".config"),
+            std::path::Path::to_path_buf,
+        );
+        Self {
+            url: site.artifactory.url.trim_end_matches('/').to_string(),
+            pypi_remote: site.artifactory.pypi_remote.clone(),
+            pypi_internal: site.artifactory.pypi_internal.clone(),
+            conda_remote: site.artifactory.conda_remote.clone(),
+            docker_registry: site.artifactory.docker_registry.clone(),
+            cargo_remote: site.artifactory.cargo_remote.clone(),
+            ca_bundle: site.tls.ca_bundle_path(),
+            home: settings.paths.home.clone(),
+            config_home,
+        }
+    }
+
     /// The install index: `<url>/api/pypi/<pypi_remote>/simple`.
     pub fn pypi_simple(&self) -> String {
         format!("{}/api/pypi/{}/simple", self.url, self.pypi_remote)

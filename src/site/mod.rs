@@ -45,6 +45,12 @@ pub struct Gitlab {
     pub runner_tags: Vec<String>,
     /// Path (`group/project`) of devkit's own project: generated pipelines include its CI plugins from it.
     pub devkit_project: String,
+    /// Host name for git over SSH from outside the network (`gitlab-outside` alias of `~/.ssh/config`).
+    pub ssh_host_outside: String,
+    /// Port for git over SSH from outside the network.
+    pub ssh_port_outside: u16,
+    /// A bastion (`[user@]host[:port]`) to jump through from outside the network; empty means none.
+    pub ssh_proxy_jump_outside: String,
 }
 
 /// Artifactory settings of the site.

@@ -61,7 +61,7 @@ pub(crate) fn store_token(ctx: &TestContext, url: &str, user: &str, token: &str)
 }
 
 /// A client run with nothing but the temporary HOME (no PIP_CONFIG_FILE, no credentials in the environment).
-fn client(ctx: &TestContext, program: &Path, args: &[&str]) -> Output {
+pub(crate) fn client(ctx: &TestContext, program: &Path, args: &[&str]) -> Output {
     Command::new(program)
         .args(args)
         .env_clear()

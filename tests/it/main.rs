@@ -11,6 +11,8 @@ mod fake_gitlab;
 mod gitlab;
 mod images;
 mod init;
+mod onboard;
+mod onboard_script;
 mod pipeline;
 mod plugin_spec;
 mod plugins;

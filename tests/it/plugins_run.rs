@@ -19,14 +19,14 @@ pub fn gitlab_ci_local() -> Option<PathBuf> {
 }
 
 /// What an executed pipeline needs: gitlab-ci-local and the Slurm cluster.
-fn tools() -> Option<(PathBuf, String)> {
+pub(crate) fn tools() -> Option<(PathBuf, String)> {
     let glcl = gitlab_ci_local()?;
     require_tool("rsync")?;
     Some((glcl, slurm_conf()?))
 }
 
 /// A git repository (with an `origin` remote) holding copies of the plugins and `pipeline` as `.gitlab-ci.yml`.
-fn sample_project(dir: &Path, pipeline: &str) {
+pub(crate) fn sample_project(dir: &Path, pipeline: &str) {
     std::fs::create_dir_all(dir.join("plugins")).unwrap();
     for entry in std::fs::read_dir(plugins_dir()).unwrap() {
         let path = entry.unwrap().path();
@@ -52,7 +52,7 @@ fn sample_project(dir: &Path, pipeline: &str) {
 }
 
 /// Runs the pipeline of `project`; returns whether it passed and its whole log.
-fn run_pipeline(
+pub(crate) fn run_pipeline(
     ctx: &TestContext,
     glcl: &Path,
     conf: &str,

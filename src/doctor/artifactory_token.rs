@@ -1,0 +1,63 @@
+//! The stored Artifactory token: present and accepted by the PyPI proxy repository (an authenticated `GET` of
+//! its simple index). Artifactory does not tell devkit the expiry until `devkit login artifactory` records it.
+
+use super::{Check, Context, Status};
+use crate::store::{host_of, service_for_host};
+use base64::Engine as _;
+
+const NAME: &str = "artifactory token";
+
+/// The stored Artifactory token.
+pub fn check(ctx: &Context<'_>) -> Check {
+    let site = &ctx.settings.site.artifactory;
+    let Ok(store) = &ctx.store else {
+        return Check::new(NAME, Status::Skipped, "no secret store");
+    };
+    let service = service_for_host(host_of(&site.url));
+    let users = store.users(&service).unwrap_or_default();
+    let Some(user) = users.first() else {
+        return Check::new(NAME, Status::Fail, format!("no token stored for `{service}`"))
+            .hint(ctx.artifactory_login_hint);
+    };
+    let Some(token) = store.get(&service, user).ok().flatten() else {
+        return Check::new(
+            NAME,
+            Status::Fail,
+            format!("no token of `{user}` for `{service}`"),
+        )
+        .hint(ctx.artifactory_login_hint);
+    };
+    let agent = match super::http::agent(ctx.settings.site.tls.ca_bundle_path().as_deref(), ctx.timeout) {
+        Ok(a) => a,
+        Err(e) => return Check::new(NAME, Status::Fail, e).hint("fix `tls.ca_bundle`"),
+    };
+    let url = format!(
+        "{}/api/pypi/{}/simple/",
+        site.url.trim_end_matches('/'),
+        site.pypi_remote
+    );
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{}", token.expose()));
+    match agent
+        .get(&url)
+        .header("Authorization", &format!("Basic {basic}"))
+        .call()
+    {
+        Ok(r) if matches!(r.status().as_u16(), 401 | 403) => Check::new(
+            NAME,
+            Status::Fail,
+            format!(
+                "Artifactory refuses the token of `{user}` ({}): expired, revoked or mistyped",
+                r.status().as_u16()
+            ),
+        )
+        .hint(ctx.artifactory_login_hint),
+        Ok(_) => Check::new(
+            NAME,
+            Status::Ok,
+            format!("accepted for `{user}` (expiry not known to devkit)"),
+        ),
+        Err(e) => {
+            Check::new(NAME, Status::Warn, format!("not checked: {e}")).hint("see the reachability checks")
+        }
+    }
+}

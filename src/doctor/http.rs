@@ -1,0 +1,55 @@
+//! A short-timeout HTTP agent for probes (site CA bundle trusted), and `host:port` of a URL.
+
+use std::time::Duration;
+
+/// An agent that never errors on a status and gives up after `timeout`.
+pub fn agent(ca_bundle: Option<&std::path::Path>, timeout: Duration) -> Result<ureq::Agent, String> {
+    let mut builder = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .user_agent(crate::gitlab::USER_AGENT)
+        .timeout_global(Some(timeout));
+    if let Some(path) = ca_bundle {
+        builder = builder.tls_config(crate::gitlab::tls_with_bundle(path).map_err(|e| e.to_string())?);
+    }
+    Ok(builder.build().new_agent())
+}
+
+/// The host and port of an `http(s)://` URL (default ports 443 and 80).
+pub fn host_port(url: &str) -> Option<(String, u16)> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let default = if scheme.eq_ignore_ascii_case("https") {
+        443
+    } else {
+        80
+    };
+    if let Some(rest) = authority.strip_prefix('[') {
+        let (host, after) = rest.split_once(']')?;
+        let port = after
+            .strip_prefix(':')
+            .map_or(Some(default), |p| p.parse().ok())?;
+        return Some((host.to_string(), port));
+    }
+    match authority.rsplit_once(':') {
+        Some((h, p)) => Some((h.to_string(), p.parse().ok()?)),
+        None => Some((authority.to_string(), default)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_and_port() {
+        assert_eq!(host_port("https://a.b/x"), Some(("a.b".into(), 443)));
+        assert_eq!(
+            host_port("http://127.0.0.1:8080/artifactory"),
+            Some(("127.0.0.1".into(), 8080))
+        );
+        assert_eq!(host_port("https://[::1]:9/x"), Some(("::1".into(), 9)));
+        assert_eq!(host_port("nope"), None);
+    }
+}
