@@ -62,6 +62,12 @@ pub enum Command {
     /// Inspect and fill devkit's secret store (keyring or owner-only file).
     #[command(subcommand)]
     Secrets(SecretsCommand),
+    /// Log in to a service and keep its token in devkit's secret store.
+    #[command(subcommand)]
+    Login(LoginCommand),
+    /// Log out of a service: revoke the token and remove it from the store and from every file devkit wrote it to.
+    #[command(subcommand)]
+    Logout(LogoutCommand),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Print the manual page (roff).
@@ -374,6 +380,45 @@ pub struct ConfigureArgs {
     #[arg(long)]
     pub undo: bool,
     /// The Artifactory user whose stored token to use (default: the only one stored).
+    #[arg(long, value_name = "USER")]
+    pub username: Option<String>,
+}
+
+/// `devkit login` subcommands, one per service.
+#[derive(Debug, Subcommand)]
+pub enum LoginCommand {
+    /// Artifactory: create a refreshable token with your password, or store a token you created; refresh it.
+    Artifactory(LoginArtifactoryArgs),
+}
+
+/// `devkit logout` subcommands, one per service.
+#[derive(Debug, Subcommand)]
+pub enum LogoutCommand {
+    /// Artifactory: revoke the token, remove it from the store, `.netrc`, `.pypirc` and the keyring.
+    Artifactory(LogoutArtifactoryArgs),
+}
+
+/// Arguments of `devkit login artifactory`.
+#[derive(Debug, Args)]
+pub struct LoginArtifactoryArgs {
+    /// Your Artifactory user name (with a JWT token: read from the token when not given).
+    #[arg(long, value_name = "USER")]
+    pub username: Option<String>,
+    /// Read your password from stdin and create a refreshable token with it (`artifactory.token_lifetime_days`).
+    #[arg(long, conflicts_with_all = ["token_stdin", "refresh"])]
+    pub password_stdin: bool,
+    /// Read a token you created (identity or access token) from stdin, check it and store it.
+    #[arg(long, conflicts_with = "refresh")]
+    pub token_stdin: bool,
+    /// Refresh the stored token now and update every file devkit wrote it to.
+    #[arg(long)]
+    pub refresh: bool,
+}
+
+/// Arguments of `devkit logout artifactory`.
+#[derive(Debug, Args)]
+pub struct LogoutArtifactoryArgs {
+    /// The user to log out (default: the only one logged in).
     #[arg(long, value_name = "USER")]
     pub username: Option<String>,
 }

@@ -43,4 +43,10 @@ impl EnvVars {
     pub const DEVKIT_SLURM_PREFIX: &'static str = "DEVKIT_SLURM_";
     /// Forces the secret store: `keyring` or `file` (default: the keyring if it answers, else the file).
     pub const DEVKIT_SECRET_STORE: &'static str = "DEVKIT_SECRET_STORE";
+    /// First delay of devkit's HTTP retries, in milliseconds (doubled after each attempt; default 500).
+    pub const DEVKIT_HTTP_BACKOFF_MS: &'static str = "DEVKIT_HTTP_BACKOFF_MS";
+    /// Proxy for devkit's own HTTPS requests (also `https_proxy`).
+    pub const HTTPS_PROXY: &'static str = "HTTPS_PROXY";
+    /// Hosts devkit reaches without the proxy (also `no_proxy`).
+    pub const NO_PROXY: &'static str = "NO_PROXY";
 }

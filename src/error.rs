@@ -78,6 +78,9 @@ pub fn classify(err: &anyhow::Error) -> (ExitStatus, Vec<String>) {
         } else if let Some(e) = cause.downcast_ref::<crate::store::StoreError>() {
             user = true;
             hints.extend(e.hint());
+        } else if let Some(e) = cause.downcast_ref::<crate::artifactory::ArtifactoryError>() {
+            user = true;
+            hints.extend(e.hint());
         } else if let Some(e) = cause.downcast_ref::<crate::configure::ConfigureError>() {
             user = true;
             hints.extend(e.hint());

@@ -3,7 +3,7 @@
 
 use crate::atomic_file::{FileLock, Mode, ensure_private_dir, write_atomic};
 use crate::cli::{ConfigureArgs, ConfigureClient};
-use crate::commands::secret_store;
+use crate::commands::{artifactory_session, secret_store};
 use crate::configure::{self, Client, Credential, FileChange, OWNED_FILE, Owned, Target};
 use crate::error::{ExitStatus, UserError};
 use crate::printer::Printer;
@@ -24,6 +24,16 @@ pub fn run(args: &ConfigureArgs, settings: &Settings, printer: &Printer) -> Resu
         ConfigureClient::Cargo => vec![Client::Cargo],
         ConfigureClient::All => Client::ALL.to_vec(),
     };
+    apply(&clients, args, settings, printer)
+}
+
+/// Configures (or undoes) `clients` in one pass under the configure lock.
+fn apply(
+    clients: &[Client],
+    args: &ConfigureArgs,
+    settings: &Settings,
+    printer: &Printer,
+) -> Result<ExitStatus> {
     let data_dir = &settings.paths.data_dir;
     let _lock = if args.dry_run {
         None
@@ -44,7 +54,7 @@ pub fn run(args: &ConfigureArgs, settings: &Settings, printer: &Printer) -> Resu
         Err(e) => Err(e),
     };
     if args.undo {
-        let (changes, keyring) = configure::undo(&clients, &mut owned, &read)?;
+        let (changes, keyring) = configure::undo(clients, &mut owned, &read)?;
         let store = if keyring.is_empty() {
             None
         } else {
@@ -74,7 +84,14 @@ pub fn run(args: &ConfigureArgs, settings: &Settings, printer: &Printer) -> Resu
         .iter()
         .any(|c| !matches!(c, Client::Docker | Client::Cargo));
     let cred = if needs_token {
-        credential(&store, &target, args.username.as_deref())?
+        let cred = credential(&store, &target, args.username.as_deref())?;
+        if args.dry_run {
+            cred
+        } else if artifactory_session::ensure_fresh(&store, settings, printer, &cred.user)? {
+            credential(&store, &target, Some(&cred.user))?
+        } else {
+            cred
+        }
     } else {
         Credential {
             user: String::new(),
@@ -91,7 +108,7 @@ pub fn run(args: &ConfigureArgs, settings: &Settings, printer: &Printer) -> Resu
     }
     let twine_keyring = store.kind() == StoreKind::Keyring;
     let mut ops = Vec::new();
-    for client in &clients {
+    for client in clients {
         ops.extend(configure::plan(*client, &target, &cred, !twine_keyring));
     }
     let changes = configure::compute(&ops, &mut owned, &read)?;
@@ -228,6 +245,71 @@ fn finish(
     }
     if changes.iter().all(|c| !c.changed()) && owned == before {
         printer.info("unchanged: everything was already configured");
+    }
+    Ok(())
+}
+
+/// After the token changed (login, refresh): configures again every client whose files hold the token, so
+/// they get the new one. Clients never configured are left alone.
+pub fn rerender(settings: &Settings, printer: &Printer, user: &str) -> Result<()> {
+    let owned =
+        Owned::load(&settings.paths.data_dir).map_err(|e| UserError::new(format!("`{OWNED_FILE}`: {e}")))?;
+    let mut names: Vec<&str> = Vec::new();
+    for item in owned
+        .items
+        .iter()
+        .filter(|i| i.written.is_none() || i.format == configure::Format::Netrc)
+    {
+        names.extend(item.clients.iter().map(String::as_str));
+    }
+    names.extend(
+        owned
+            .keyring
+            .iter()
+            .flat_map(|k| k.clients.iter().map(String::as_str)),
+    );
+    let clients: Vec<Client> = Client::ALL
+        .into_iter()
+        .filter(|c| names.contains(&c.name()))
+        .collect();
+    if !clients.is_empty() {
+        let args = ConfigureArgs {
+            client: ConfigureClient::All,
+            dry_run: false,
+            undo: false,
+            username: Some(user.to_string()),
+        };
+        apply(&clients, &args, settings, printer)?;
+    }
+    Ok(())
+}
+
+/// Removes the token from every file devkit wrote it to (`.netrc`, `.pypirc`) and the keyring entries made
+/// for clients; index URLs and other keys stay.
+pub fn remove_secrets(settings: &Settings, printer: &Printer) -> Result<()> {
+    let data_dir = &settings.paths.data_dir;
+    ensure_private_dir(data_dir).with_context(|| format!("cannot create `{}`", data_dir.display()))?;
+    let _lock = FileLock::acquire(&data_dir.join("configure.lock"))?;
+    let mut owned = Owned::load(data_dir).map_err(|e| UserError::new(format!("`{OWNED_FILE}`: {e}")))?;
+    let before = owned.clone();
+    let read = |p: &Path| match std::fs::read_to_string(p) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    };
+    let (changes, keyring) = configure::undo_secrets(&mut owned, &read)?;
+    write_changes(&changes, printer)?;
+    if !keyring.is_empty() {
+        let store = secret_store::open(settings, printer)?.0;
+        for (service, user) in &keyring {
+            store.delete(service, user)?;
+            printer.status("Removed", format!("keyring entry `{service}` / `{user}`"));
+        }
+    }
+    if owned != before {
+        let text = owned.render().context("cannot serialise the ownership record")?;
+        write_atomic(&data_dir.join(OWNED_FILE), text.as_bytes(), Mode::Private)
+            .with_context(|| format!("cannot write `{}`", data_dir.join(OWNED_FILE).display()))?;
     }
     Ok(())
 }

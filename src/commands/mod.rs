@@ -1,10 +1,12 @@
 //! One file per command; each orchestrates leaf modules and reports through the printer.
 
+mod artifactory_session;
 mod completions;
 mod configure;
 pub mod docker_helper;
 mod executor;
 mod init;
+mod login;
 mod prompt;
 mod secret_store;
 mod secrets;
@@ -13,7 +15,9 @@ mod slurm;
 mod templates;
 mod update;
 
-use crate::cli::{Cli, Command, SecretsCommand, SiteCommand, SlurmCommand, TemplatesCommand};
+use crate::cli::{
+    Cli, Command, LoginCommand, LogoutCommand, SecretsCommand, SiteCommand, SlurmCommand, TemplatesCommand,
+};
 use crate::error::ExitStatus;
 use crate::printer::Printer;
 use crate::settings::Settings;
@@ -37,6 +41,12 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
                 Command::Secrets(SecretsCommand::Status(args)) => secrets::status(&args, &settings, printer),
                 Command::Secrets(SecretsCommand::Set(args)) => secrets::set(&args, &settings, printer),
                 Command::Secrets(SecretsCommand::Remove(args)) => secrets::remove(&args, &settings, printer),
+                Command::Login(LoginCommand::Artifactory(args)) => {
+                    login::artifactory(&args, &settings, printer)
+                }
+                Command::Logout(LogoutCommand::Artifactory(args)) => {
+                    login::logout_artifactory(&args, &settings, printer)
+                }
                 Command::Completions(_) | Command::Man | Command::Templates(_) => Ok(ExitStatus::Error),
             }
         }
