@@ -4,6 +4,7 @@
 mod cases;
 mod cli;
 mod configure;
+mod configure_bad;
 mod configure_files;
 mod docker_cargo;
 mod executor;
