@@ -25,6 +25,8 @@ venv=target/test-tools/venv
 pytools=(pytest==9.2.0 ruff==0.17.6)
 # Credentials: real clients (pip is in the venv), Python keyring and a PyPI server for the tests.
 pytools+=(keyring==25.7.0 twine uv pypiserver passlib)
+# A conda-protocol client (rattler) that also indexes the test channel.
+pytools+=(py-rattler==0.28.0)
 stamp="$venv/.installed-$(printf '%s\n' "${pytools[@]}" | sha256sum | cut -c1-16)"
 if [ ! -e "$stamp" ]; then
   echo "==> python tools: ${pytools[*]}"

@@ -6,15 +6,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The test server: Artifactory base URL, user, token.
-struct Server {
-    dir: PathBuf,
-    url: String,
-    user: String,
-    token: String,
+pub(crate) struct Server {
+    pub(crate) dir: PathBuf,
+    pub(crate) url: String,
+    pub(crate) user: String,
+    pub(crate) token: String,
 }
 
 /// The server started by scripts/test.sh; in CI its absence fails, elsewhere the test is skipped loudly.
-fn server() -> Option<Server> {
+pub(crate) fn server() -> Option<Server> {
     let Some(dir) = std::env::var_os("DEVKIT_TEST_PYPI_DIR").map(PathBuf::from) else {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!("the test PyPI server is required in CI: run ./scripts/test.sh, which starts it");
@@ -31,6 +31,25 @@ fn server() -> Option<Server> {
         token: read("token"),
         dir,
     })
+}
+
+/// Adds (or replaces) `user` in the test index's htpasswd, which pypiserver and nginx reread on change. One
+/// writer at a time: tests add distinct users to the same file.
+pub(crate) fn add_index_user(python: &Path, dir: &Path, user: &str, token: &str) {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let script = "import sys; from passlib.apache import HtpasswdFile as H; h=H(sys.argv[1]); \
+                  h.set_password(sys.argv[2], sys.stdin.read()); h.save()";
+    let mut child = Command::new(python)
+        .args(["-c", script])
+        .arg(dir.join("htpasswd"))
+        .arg(user)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(token.as_bytes()).unwrap();
+    assert!(child.wait().unwrap().success());
 }
 
 pub(crate) fn devkit(ctx: &TestContext, url: &str, args: &[&str]) -> assert_cmd::Command {

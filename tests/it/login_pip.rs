@@ -1,6 +1,7 @@
 //! `devkit login artifactory` then `devkit configure pip` then a real `pip install` through the fake of
 //! Artifactory's token API, which forwards package requests to the loopback PyPI index (tests/pypi/up.sh).
 
+use crate::configure::add_index_user;
 use crate::fake_artifactory::FakeArtifactory;
 use crate::login::{PASSWORD, assert_clean, devkit, netrc_token, ok, run, secret_files};
 use crate::support::{TestContext, all_output, require_tool};
@@ -48,22 +49,7 @@ fn password_login_then_configure_pip_installs_a_real_package() {
     let conf = ok(run(&ctx, &fake.url, &["configure", "pip"]));
     // The index accepts the token the fake issued, as Artifactory would (pypiserver rereads its htpasswd).
     let token = netrc_token(&ctx);
-    let added = std::process::Command::new(&python)
-        .args([
-            "-c",
-            "import sys; from passlib.apache import HtpasswdFile as H; h=H(sys.argv[1]); h.set_password(sys.argv[2], sys.stdin.read()); h.save()",
-        ])
-        .arg(dir.join("htpasswd"))
-        .arg(user)
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut c| {
-            use std::io::Write;
-            c.stdin.take().unwrap().write_all(token.as_bytes())?;
-            c.wait()
-        })
-        .unwrap();
-    assert!(added.success());
+    add_index_user(&python, &dir, user, &token);
     let install = |target: &str| {
         std::process::Command::new(&pip)
             .args([

@@ -5,6 +5,7 @@ mod cases;
 mod cli;
 mod configure;
 mod configure_bad;
+mod configure_conda;
 mod configure_files;
 mod docker_cargo;
 mod executor;
