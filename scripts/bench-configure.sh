@@ -43,7 +43,7 @@ printf 'bench-token' | "$devkit" -q secrets set artifactory --username ada --tok
   || { echo "error: a second configure changed something" >&2; exit 1; }
 
 echo "==> devkit configure all, nothing to change, $store store"
-hyperfine --style basic --warmup 3 --runs "$runs" --export-json "$work/result.json" \
+hyperfine -N --style basic --warmup 3 --runs "$runs" --export-json "$work/result.json" \
   "'$devkit' -q configure all"
 median_ms="$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["results"][0]["median"]*1000, 1))' "$work/result.json")"
 echo "result: $store store: median ${median_ms} ms (target < ${TARGET_MS} ms)"
