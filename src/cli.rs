@@ -62,6 +62,12 @@ pub enum Command {
     /// Inspect and fill devkit's secret store (keyring or owner-only file).
     #[command(subcommand)]
     Secrets(SecretsCommand),
+    /// Log in to a service and keep its token in devkit's secret store.
+    #[command(subcommand)]
+    Login(LoginCommand),
+    /// Log out of a service: revoke the token and remove it from the store and from every file devkit wrote it to.
+    #[command(subcommand)]
+    Logout(LogoutCommand),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Print the manual page (roff).
@@ -75,9 +81,6 @@ pub enum Command {
     /// The gitlab-runner custom-executor driver (called by gitlab-runner, not by people).
     #[command(subcommand)]
     Executor(ExecutorCommand),
-    /// Check a token and keep it in devkit's secret store.
-    #[command(subcommand)]
-    Login(LoginCommand),
     /// Your GitLab account: SSH keys.
     #[command(subcommand)]
     Gitlab(GitlabCommand),
@@ -522,6 +525,8 @@ pub enum GitProtocol {
 pub enum LoginCommand {
     /// Check a GitLab personal access token (scopes, expiry) and store it.
     Gitlab(LoginGitlabArgs),
+    /// Artifactory: create a refreshable token with your password, or store a token you created; refresh it.
+    Artifactory(LoginArtifactoryArgs),
 }
 
 /// Arguments of `devkit login gitlab`.
@@ -667,4 +672,36 @@ pub enum SystemdArg {
     Yes,
     /// Never: print the command to run instead.
     No,
+}
+
+/// `devkit logout` subcommands, one per service.
+#[derive(Debug, Subcommand)]
+pub enum LogoutCommand {
+    /// Artifactory: revoke the token, remove it from the store, `.netrc`, `.pypirc` and the keyring.
+    Artifactory(LogoutArtifactoryArgs),
+}
+
+/// Arguments of `devkit login artifactory`.
+#[derive(Debug, Args)]
+pub struct LoginArtifactoryArgs {
+    /// Your Artifactory user name (with a JWT token: read from the token when not given).
+    #[arg(long, value_name = "USER")]
+    pub username: Option<String>,
+    /// Read your password from stdin and create a refreshable token with it (`artifactory.token_lifetime_days`).
+    #[arg(long, conflicts_with_all = ["token_stdin", "refresh"])]
+    pub password_stdin: bool,
+    /// Read a token you created (identity or access token) from stdin, check it and store it.
+    #[arg(long, conflicts_with = "refresh")]
+    pub token_stdin: bool,
+    /// Refresh the stored token now and update every file devkit wrote it to.
+    #[arg(long)]
+    pub refresh: bool,
+}
+
+/// Arguments of `devkit logout artifactory`.
+#[derive(Debug, Args)]
+pub struct LogoutArtifactoryArgs {
+    /// The user to log out (default: the only one logged in).
+    #[arg(long, value_name = "USER")]
+    pub username: Option<String>,
 }

@@ -66,4 +66,8 @@ impl EnvVars {
     /// `devkit onboard` answers given as variables: `DEVKIT_ONBOARD_PROJECT`, `_NAMESPACE`, `_TEMPLATE`,
     /// `_GIT_PROTOCOL`, `_SSH_USER` (read by the command line, see `devkit onboard --help`).
     pub const DEVKIT_ONBOARD_PREFIX: &'static str = "DEVKIT_ONBOARD_";
+    /// Proxy for devkit's own HTTPS requests (also `https_proxy`).
+    pub const HTTPS_PROXY: &'static str = "HTTPS_PROXY";
+    /// Hosts devkit reaches without the proxy (also `no_proxy`).
+    pub const NO_PROXY: &'static str = "NO_PROXY";
 }

@@ -81,6 +81,7 @@ fn leaf_hint(cause: &(dyn std::error::Error + 'static)) -> Option<Option<String>
         crate::slurm::RunError,
         crate::store::StoreError,
         crate::configure::ConfigureError,
+        crate::artifactory::ArtifactoryError,
         crate::images::ImagesError,
         crate::gitlab::GitlabError,
         crate::runner_config::RunnerConfigError,

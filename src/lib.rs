@@ -1,6 +1,7 @@
 //! devkit: a working environment in minutes for developers of the CNES Computing Center.
 //! This file is the module index; `main.rs` wires the command line to the commands.
 
+pub mod artifactory;
 pub mod atomic_file;
 pub mod cli;
 pub mod commands;

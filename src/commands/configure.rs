@@ -1,9 +1,9 @@
 //! `devkit configure <client>`: writes each client's configuration from the site profile and the stored token,
 //! shows a masked diff with `--dry-run`, and takes back exactly what it added with `--undo`.
 
-use crate::atomic_file::{FileLock, Mode, ensure_private_dir, write_atomic};
+use crate::atomic_file::{FileLock, Mode, ensure_private_dir, stage};
 use crate::cli::{ConfigureArgs, ConfigureClient};
-use crate::commands::secret_store;
+use crate::commands::{artifactory_session, secret_store};
 use crate::configure::{self, Client, Credential, FileChange, OWNED_FILE, Owned, Target};
 use crate::error::{ExitStatus, UserError};
 use crate::printer::Printer;
@@ -11,7 +11,7 @@ use crate::secret::{Secret, redact_in};
 use crate::settings::Settings;
 use crate::store::{SecretStore, StoreKind, host_of, service_for_host};
 use anyhow::{Context, Result};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Runs `devkit configure`.
 pub fn run(args: &ConfigureArgs, settings: &Settings, printer: &Printer) -> Result<ExitStatus> {
@@ -24,6 +24,16 @@ pub fn run(args: &ConfigureArgs, settings: &Settings, printer: &Printer) -> Resu
         ConfigureClient::Cargo => vec![Client::Cargo],
         ConfigureClient::All => Client::ALL.to_vec(),
     };
+    apply(&clients, args, settings, printer)
+}
+
+/// Configures (or undoes) `clients` in one pass under the configure lock.
+fn apply(
+    clients: &[Client],
+    args: &ConfigureArgs,
+    settings: &Settings,
+    printer: &Printer,
+) -> Result<ExitStatus> {
     let data_dir = &settings.paths.data_dir;
     let _lock = if args.dry_run {
         None
@@ -44,7 +54,7 @@ pub fn run(args: &ConfigureArgs, settings: &Settings, printer: &Printer) -> Resu
         Err(e) => Err(e),
     };
     if args.undo {
-        let (changes, keyring) = configure::undo(&clients, &mut owned, &read)?;
+        let (changes, keyring) = configure::undo(clients, &mut owned, &read)?;
         let store = if keyring.is_empty() {
             None
         } else {
@@ -57,14 +67,14 @@ pub fn run(args: &ConfigureArgs, settings: &Settings, printer: &Printer) -> Resu
             }
             return Ok(ExitStatus::Success);
         }
-        write_changes(&changes, printer)?;
+        write_changes(&changes, record(&owned, &before, data_dir)?, printer)?;
         if let Some(store) = store {
             for (service, user) in &keyring {
                 store.delete(service, user)?;
                 printer.status("Removed", format!("keyring entry `{service}` / `{user}`"));
             }
         }
-        finish(&owned, &before, data_dir, &changes, printer)?;
+        finish(&owned, &before, &changes, printer);
         return Ok(ExitStatus::Success);
     }
     let target = target(settings)?;
@@ -74,7 +84,14 @@ pub fn run(args: &ConfigureArgs, settings: &Settings, printer: &Printer) -> Resu
         .iter()
         .any(|c| !matches!(c, Client::Docker | Client::Cargo));
     let cred = if needs_token {
-        credential(&store, &target, args.username.as_deref())?
+        let cred = credential(&store, &target, args.username.as_deref())?;
+        if args.dry_run {
+            cred
+        } else if artifactory_session::ensure_fresh(&store, settings, printer, &cred.user)? {
+            credential(&store, &target, Some(&cred.user))?
+        } else {
+            cred
+        }
     } else {
         Credential {
             user: String::new(),
@@ -91,7 +108,7 @@ pub fn run(args: &ConfigureArgs, settings: &Settings, printer: &Printer) -> Resu
     }
     let twine_keyring = store.kind() == StoreKind::Keyring;
     let mut ops = Vec::new();
-    for client in &clients {
+    for client in clients {
         ops.extend(configure::plan(*client, &target, &cred, !twine_keyring));
     }
     let changes = configure::compute(&ops, &mut owned, &read)?;
@@ -107,18 +124,18 @@ pub fn run(args: &ConfigureArgs, settings: &Settings, printer: &Printer) -> Resu
         }
         return Ok(ExitStatus::Success);
     }
-    write_changes(&changes, printer)?;
     if keyring_needed {
         owned.own_keyring(Client::Twine.name(), &upload, &cred.user);
-        if store.get(&upload, &cred.user)?.as_ref() != Some(&cred.token) {
-            store.set(&upload, &cred.user, &cred.token)?;
-            printer.status(
-                "Stored",
-                format!("token for twine in the keyring under `{upload}`"),
-            );
-        }
     }
-    finish(&owned, &before, data_dir, &changes, printer)?;
+    write_changes(&changes, record(&owned, &before, data_dir)?, printer)?;
+    if keyring_needed && store.get(&upload, &cred.user)?.as_ref() != Some(&cred.token) {
+        store.set(&upload, &cred.user, &cred.token)?;
+        printer.status(
+            "Stored",
+            format!("token for twine in the keyring under `{upload}`"),
+        );
+    }
+    finish(&owned, &before, &changes, printer);
     Ok(ExitStatus::Success)
 }
 
@@ -173,45 +190,117 @@ fn show_diffs(changes: &[FileChange], secrets: &[&Secret], printer: &Printer) ->
     Ok(())
 }
 
-fn write_changes(changes: &[FileChange], printer: &Printer) -> Result<()> {
-    for change in changes {
-        let shown = change.path.display();
-        if !change.changed() {
-            printer.status("Unchanged", shown);
-            continue;
-        }
-        if change.new.is_empty() {
-            // Everything in it was devkit's: the file goes, as it was before devkit.
-            fs_err::remove_file(&change.path)?;
-            printer.status("Removed", shown);
-            continue;
-        }
+/// The ownership record to write, if it changed.
+fn record(owned: &Owned, before: &Owned, data_dir: &Path) -> Result<Option<(PathBuf, String)>> {
+    if owned == before {
+        return Ok(None);
+    }
+    let text = owned.render().context("cannot serialise the ownership record")?;
+    Ok(Some((data_dir.join(OWNED_FILE), text)))
+}
+
+/// Writes every changed file and the record in two steps: all are staged beside their targets first (a
+/// read-only folder or a full disk stops everything with nothing changed), then renamed into place.
+fn write_changes(changes: &[FileChange], record: Option<(PathBuf, String)>, printer: &Printer) -> Result<()> {
+    let mut staged = Vec::new();
+    for change in changes.iter().filter(|c| c.changed() && !c.new.is_empty()) {
         let mode = if change.private {
             Mode::Private
         } else {
             Mode::KeepOrPublic
         };
-        write_atomic(&change.path, change.new.as_bytes(), mode)
-            .with_context(|| format!("cannot write `{shown}`"))?;
-        printer.status("Updated", shown);
+        staged.push(
+            stage(&change.path, change.new.as_bytes(), mode)
+                .with_context(|| format!("cannot write `{}`", change.path.display()))?,
+        );
+    }
+    if let Some((path, text)) = &record {
+        staged.push(
+            stage(path, text.as_bytes(), Mode::Private)
+                .with_context(|| format!("cannot write `{}`", path.display()))?,
+        );
+    }
+    for file in staged {
+        let shown = file.path().display().to_string();
+        file.commit().with_context(|| format!("cannot write `{shown}`"))?;
+    }
+    for change in changes {
+        let shown = change.path.display();
+        if !change.changed() {
+            printer.status("Unchanged", shown);
+        } else if change.new.is_empty() {
+            // Everything in it was devkit's: the file goes, as it was before devkit.
+            fs_err::remove_file(&change.path)?;
+            printer.status("Removed", shown);
+        } else {
+            printer.status("Updated", shown);
+        }
     }
     Ok(())
 }
 
-fn finish(
-    owned: &Owned,
-    before: &Owned,
-    data_dir: &Path,
-    changes: &[FileChange],
-    printer: &Printer,
-) -> Result<()> {
-    if owned != before {
-        let text = owned.render().context("cannot serialise the ownership record")?;
-        write_atomic(&data_dir.join(OWNED_FILE), text.as_bytes(), Mode::Private)
-            .with_context(|| format!("cannot write `{}`", data_dir.join(OWNED_FILE).display()))?;
-    }
+fn finish(owned: &Owned, before: &Owned, changes: &[FileChange], printer: &Printer) {
     if changes.iter().all(|c| !c.changed()) && owned == before {
         printer.info("unchanged: everything was already configured");
+    }
+}
+
+/// After the token changed (login, refresh): configures again every client whose files hold the token, so
+/// they get the new one. Clients never configured are left alone.
+pub fn rerender(settings: &Settings, printer: &Printer, user: &str) -> Result<()> {
+    let owned =
+        Owned::load(&settings.paths.data_dir).map_err(|e| UserError::new(format!("`{OWNED_FILE}`: {e}")))?;
+    let mut names: Vec<&str> = Vec::new();
+    for item in owned
+        .items
+        .iter()
+        .filter(|i| i.written.is_none() || i.format == configure::Format::Netrc)
+    {
+        names.extend(item.clients.iter().map(String::as_str));
+    }
+    names.extend(
+        owned
+            .keyring
+            .iter()
+            .flat_map(|k| k.clients.iter().map(String::as_str)),
+    );
+    let clients: Vec<Client> = Client::ALL
+        .into_iter()
+        .filter(|c| names.contains(&c.name()))
+        .collect();
+    if !clients.is_empty() {
+        let args = ConfigureArgs {
+            client: ConfigureClient::All,
+            dry_run: false,
+            undo: false,
+            username: Some(user.to_string()),
+        };
+        apply(&clients, &args, settings, printer)?;
+    }
+    Ok(())
+}
+
+/// Removes the token from every file devkit wrote it to (`.netrc`, `.pypirc`) and the keyring entries made
+/// for clients; index URLs and other keys stay.
+pub fn remove_secrets(settings: &Settings, printer: &Printer) -> Result<()> {
+    let data_dir = &settings.paths.data_dir;
+    ensure_private_dir(data_dir).with_context(|| format!("cannot create `{}`", data_dir.display()))?;
+    let _lock = FileLock::acquire(&data_dir.join("configure.lock"))?;
+    let mut owned = Owned::load(data_dir).map_err(|e| UserError::new(format!("`{OWNED_FILE}`: {e}")))?;
+    let before = owned.clone();
+    let read = |p: &Path| match std::fs::read_to_string(p) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    };
+    let (changes, keyring) = configure::undo_secrets(&mut owned, &read)?;
+    write_changes(&changes, record(&owned, &before, data_dir)?, printer)?;
+    if !keyring.is_empty() {
+        let store = secret_store::open(settings, printer)?.0;
+        for (service, user) in &keyring {
+            store.delete(service, user)?;
+            printer.status("Removed", format!("keyring entry `{service}` / `{user}`"));
+        }
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! `devkit login <target>`: check a token against its service and keep it in the secret store. GitLab: scopes
-//! and expiry from `GET /personal_access_tokens/self`, the user from `GET /user`.
+//! and expiry from `GET /personal_access_tokens/self`, the user from `GET /user`; Artifactory lives in
+//! `login_artifactory.rs`.
 
 use super::gitlab_api;
 use crate::cli::{LoginCommand, LoginGitlabArgs};
@@ -18,6 +19,7 @@ const EXPIRY_WARNING_DAYS: i64 = 14;
 pub fn run(command: &LoginCommand, settings: &Settings, printer: &Printer) -> Result<ExitStatus> {
     match command {
         LoginCommand::Gitlab(args) => gitlab(args, settings, printer),
+        LoginCommand::Artifactory(args) => super::login_artifactory::artifactory(args, settings, printer),
     }
 }
 

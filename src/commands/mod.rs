@@ -1,5 +1,6 @@
 //! One file per command; each orchestrates leaf modules and reports through the printer.
 
+mod artifactory_session;
 mod completions;
 pub(crate) mod configure;
 pub mod docker_helper;
@@ -11,6 +12,7 @@ mod images;
 pub(crate) mod init;
 mod init_gitlab;
 pub(crate) mod login;
+mod login_artifactory;
 mod onboard;
 mod prompt;
 pub(crate) mod runner;
@@ -22,7 +24,9 @@ mod slurm;
 mod templates;
 mod update;
 
-use crate::cli::{Cli, Command, ImagesCommand, SecretsCommand, SiteCommand, SlurmCommand, TemplatesCommand};
+use crate::cli::{
+    Cli, Command, ImagesCommand, LogoutCommand, SecretsCommand, SiteCommand, SlurmCommand, TemplatesCommand,
+};
 use crate::error::ExitStatus;
 use crate::printer::Printer;
 use crate::settings::Settings;
@@ -54,6 +58,9 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
                 Command::Secrets(SecretsCommand::Status(args)) => secrets::status(&args, &settings, printer),
                 Command::Secrets(SecretsCommand::Set(args)) => secrets::set(&args, &settings, printer),
                 Command::Secrets(SecretsCommand::Remove(args)) => secrets::remove(&args, &settings, printer),
+                Command::Logout(LogoutCommand::Artifactory(args)) => {
+                    login_artifactory::logout_artifactory(&args, &settings, printer)
+                }
                 Command::Completions(_) | Command::Man | Command::Templates(_) => Ok(ExitStatus::Error),
             }
         }

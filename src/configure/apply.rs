@@ -186,8 +186,27 @@ pub fn undo(clients: &[Client], owned: &mut Owned, read: Reader<'_>) -> Result<U
             true
         }
     });
+    Ok((revert_items(&revert, read)?, keyring))
+}
+
+/// Removes every secret devkit wrote into files (`.netrc` entries, the `.pypirc` password) and the keyring
+/// entries it made, whichever client they were for; keys without a secret (index URLs) stay.
+pub fn undo_secrets(owned: &mut Owned, read: Reader<'_>) -> Result<Undone, ConfigureError> {
+    let mut revert: Vec<Item> = Vec::new();
+    owned.items.retain(|item| {
+        let secret = item.format == Format::Netrc || item.written.is_none();
+        if secret {
+            revert.push(item.clone());
+        }
+        !secret
+    });
+    let keyring = owned.keyring.drain(..).map(|k| (k.service, k.user)).collect();
+    Ok((revert_items(&revert, read)?, keyring))
+}
+
+fn revert_items(revert: &[Item], read: Reader<'_>) -> Result<Vec<FileChange>, ConfigureError> {
     let mut files: Vec<(PathBuf, Format)> = Vec::new();
-    for item in &revert {
+    for item in revert {
         if !files.iter().any(|(f, _)| f == &item.file) {
             files.push((item.file.clone(), item.format));
         }
@@ -221,5 +240,5 @@ pub fn undo(clients: &[Client], owned: &mut Owned, read: Reader<'_>) -> Result<U
             new,
         });
     }
-    Ok((changes, keyring))
+    Ok(changes)
 }

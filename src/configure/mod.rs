@@ -5,7 +5,7 @@ mod apply;
 mod doc;
 mod owned;
 
-pub use apply::{ConfigureError, FileChange, compute, undo};
+pub use apply::{ConfigureError, FileChange, compute, undo, undo_secrets};
 pub use doc::Format;
 pub use owned::{FILE_NAME as OWNED_FILE, Owned};
 

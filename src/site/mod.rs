@@ -69,6 +69,8 @@ pub struct Artifactory {
     pub docker_registry: String,
     /// Repository key of the crates.io proxy.
     pub cargo_remote: String,
+    /// Lifetime in days of the tokens `devkit login artifactory` creates.
+    pub token_lifetime_days: u32,
 }
 
 /// Trex cluster settings of the site.

@@ -33,6 +33,25 @@ pub(crate) fn server() -> Option<Server> {
     })
 }
 
+/// Adds (or replaces) `user` in the test index's htpasswd, which pypiserver and nginx reread on change. One
+/// writer at a time: tests add distinct users to the same file.
+pub(crate) fn add_index_user(python: &Path, dir: &Path, user: &str, token: &str) {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let script = "import sys; from passlib.apache import HtpasswdFile as H; h=H(sys.argv[1]); \
+                  h.set_password(sys.argv[2], sys.stdin.read()); h.save()";
+    let mut child = Command::new(python)
+        .args(["-c", script])
+        .arg(dir.join("htpasswd"))
+        .arg(user)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(token.as_bytes()).unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
 pub(crate) fn devkit(ctx: &TestContext, url: &str, args: &[&str]) -> assert_cmd::Command {
     let mut cmd = ctx.devkit();
     cmd.args(args)

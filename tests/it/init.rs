@@ -383,7 +383,7 @@ fn non_empty_destination_needs_force() {
     assert_eq!(tree(&ctx.work.join("p")), vec!["mine.txt"]);
 }
 
-fn make_read_only(dir: &Path) -> bool {
+pub(crate) fn make_read_only(dir: &Path) -> bool {
     if Command::new("id")
         .arg("-u")
         .output()
@@ -401,7 +401,7 @@ fn make_read_only(dir: &Path) -> bool {
     }
 }
 
-fn undo_read_only(dir: &Path) {
+pub(crate) fn undo_read_only(dir: &Path) {
     let _ = Command::new("chattr").arg("-i").arg(dir).status();
     use std::os::unix::fs::PermissionsExt;
     let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755));

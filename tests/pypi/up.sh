@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts a PyPI server that looks like Artifactory, on loopback only: pypiserver (htpasswd, no fallback to
 # pypi.org) behind nginx, which maps /artifactory/api/pypi/<repo>/ to it for the repositories pypi-remote and
-# pypi-local. Writes into DIR: url (the Artifactory base URL), user, token (contains quotes and spaces), and the
+# pypi-local; and a conda channel (one hand-made noarch package indexed by py-rattler) served by nginx under
+# /artifactory/api/conda/conda-remote/conda-forge/ with the same Basic credentials. Writes into DIR: url (the Artifactory base URL), user, token (contains quotes and spaces), and the
 # pids for down.sh. Needs pypi-server and python on PATH (the test venv) and nginx.
 # Usage: tests/pypi/up.sh DIR [WHEELS_DIR]   (the wheels of WHEELS_DIR are served too)
 set -euo pipefail
@@ -25,6 +26,7 @@ h.save()
 PY
 python "$here/make_wheel.py" devkit_probe 0.1 "$dir/packages" >/dev/null
 if [ -n "${2:-}" ] && [ -d "$2" ]; then cp "$2"/*.whl "$dir/packages/"; fi
+python "$here/make_conda_channel.py" "$dir/conda/conda-forge"
 
 pypi-server run -i 127.0.0.1 -p "$backend" -P "$dir/htpasswd" -a update,download,list --disable-fallback \
   "$dir/packages" > "$dir/pypiserver.log" 2>&1 &
@@ -53,6 +55,11 @@ http {
       proxy_set_header Host \$host:\$server_port;
     }
     location /packages/ { proxy_pass http://127.0.0.1:$backend; }
+    location /artifactory/api/conda/conda-remote/ {
+      auth_basic "conda";
+      auth_basic_user_file $dir/htpasswd;
+      alias $dir/conda/;
+    }
     location / { return 404; }
   }
 }

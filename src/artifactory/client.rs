@@ -1,0 +1,172 @@
+//! The Artifactory calls devkit makes: ping, create a refreshable token with a password, refresh it, revoke it
+//! by id, and check a token against the PyPI repository.
+
+use super::http::{Auth, Http, Reply};
+use super::{ArtifactoryError, HttpConfig, Session};
+use crate::secret::Secret;
+use crate::store::host_of;
+use ureq::http::Method;
+
+/// A client of one Artifactory.
+pub struct Client {
+    /// `…/artifactory`, without a trailing slash.
+    base: String,
+    /// `…/access/api/v1/tokens` on the same platform.
+    tokens: String,
+    http: Http,
+}
+
+/// What a revocation did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revoked {
+    /// The token was revoked now (200).
+    Now,
+    /// It was already revoked (204).
+    Already,
+    /// Artifactory refused or did not know the token (401, 403, 404): worth a warning, not a failure.
+    Refused(u16),
+}
+
+impl Client {
+    /// A client of the Artifactory at `url` (the site's `artifactory.url`, ending in `/artifactory`).
+    pub fn new(url: &str, cfg: &HttpConfig) -> Result<Self, ArtifactoryError> {
+        let base = url.trim_end_matches('/').to_string();
+        let root = base.strip_suffix("/artifactory").unwrap_or(&base);
+        Ok(Self {
+            tokens: format!("{root}/access/api/v1/tokens"),
+            http: Http::new(cfg, host_of(&base))?,
+            base,
+        })
+    }
+
+    /// Checks that Artifactory answers `GET /api/system/ping` with `OK`.
+    pub fn ping(&self) -> Result<(), ArtifactoryError> {
+        let url = format!("{}/api/system/ping", self.base);
+        let reply = self.http.send(Method::GET, &url, Auth::None, None)?;
+        if reply.status == 200 && reply.body.trim() == "OK" {
+            return Ok(());
+        }
+        Err(unexpected(&url, &reply))
+    }
+
+    /// Creates a refreshable access token for `user`, authenticating with the password.
+    pub fn create_token(
+        &self,
+        user: &str,
+        password: &Secret,
+        lifetime_secs: u64,
+        now: u64,
+    ) -> Result<(Secret, Session), ArtifactoryError> {
+        let lifetime = lifetime_secs.to_string();
+        let form = [
+            ("grant_type", "client_credentials"),
+            ("username", user),
+            ("scope", "applied-permissions/user"),
+            ("expires_in", lifetime.as_str()),
+            ("refreshable", "true"),
+            ("description", "devkit login artifactory"),
+        ];
+        let reply = self.http.send(
+            Method::POST,
+            &self.tokens,
+            Auth::Basic(user, password),
+            Some(&form),
+        )?;
+        match reply.status {
+            200 | 201 => parse_issued(&self.tokens, &reply, now),
+            401 => Err(ArtifactoryError::BadPassword { user: user.into() }),
+            _ => Err(unexpected(&self.tokens, &reply)),
+        }
+    }
+
+    /// Exchanges a refresh token for a new access token and a new refresh token.
+    pub fn refresh(
+        &self,
+        refresh_token: &Secret,
+        access_token: &Secret,
+        now: u64,
+    ) -> Result<(Secret, Session), ArtifactoryError> {
+        let form = [
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token.expose()),
+            ("access_token", access_token.expose()),
+        ];
+        let reply = self
+            .http
+            .send(Method::POST, &self.tokens, Auth::None, Some(&form))?;
+        match reply.status {
+            200 | 201 => parse_issued(&self.tokens, &reply, now),
+            400 | 401 | 403 => Err(ArtifactoryError::RefreshRefused { status: reply.status }),
+            _ => Err(unexpected(&self.tokens, &reply)),
+        }
+    }
+
+    /// Revokes the token `token_id`, authenticating with the access token itself.
+    pub fn revoke(&self, token_id: &str, access_token: &Secret) -> Result<Revoked, ArtifactoryError> {
+        let url = format!("{}/{}", self.tokens, crate::secret::percent_encode(token_id));
+        let reply = self
+            .http
+            .send(Method::DELETE, &url, Auth::Bearer(access_token), None)?;
+        match reply.status {
+            200 => Ok(Revoked::Now),
+            204 => Ok(Revoked::Already),
+            401 | 403 | 404 => Ok(Revoked::Refused(reply.status)),
+            _ => Err(unexpected(&url, &reply)),
+        }
+    }
+
+    /// Checks that `user` / `token` may read the PyPI repository `repo` (what pip will do with it).
+    pub fn check_token(&self, user: &str, token: &Secret, repo: &str) -> Result<(), ArtifactoryError> {
+        let url = format!("{}/api/pypi/{repo}/simple/", self.base);
+        let reply = self
+            .http
+            .send(Method::GET, &url, Auth::Basic(user, token), None)?;
+        match reply.status {
+            200 => Ok(()),
+            401 | 403 => Err(ArtifactoryError::BadToken {
+                url,
+                status: reply.status,
+            }),
+            _ => Err(unexpected(&url, &reply)),
+        }
+    }
+}
+
+fn parse_issued(url: &str, reply: &Reply, now: u64) -> Result<(Secret, Session), ArtifactoryError> {
+    let value: serde_json::Value = serde_json::from_str(&reply.body).map_err(|_| unexpected(url, reply))?;
+    let text = |k: &str| value.get(k).and_then(|v| v.as_str()).map(String::from);
+    let access = text("access_token")
+        .filter(|t| !t.is_empty())
+        .map(Secret::new)
+        .ok_or_else(|| ArtifactoryError::Unexpected {
+            url: url.into(),
+            what: "the answer has no `access_token`".into(),
+        })?;
+    let expires_in = value.get("expires_in").and_then(serde_json::Value::as_u64);
+    let from_jwt = Session::from_jwt(&access);
+    let session = Session {
+        refresh_token: text("refresh_token").filter(|t| !t.is_empty()).map(Secret::new),
+        token_id: text("token_id").or(from_jwt.token_id),
+        issued_at: Some(now),
+        expires_at: match expires_in {
+            Some(0) => None,
+            Some(s) => Some(now.saturating_add(s)),
+            None => from_jwt.expires_at,
+        },
+    };
+    Ok((access, session))
+}
+
+fn unexpected(url: &str, reply: &Reply) -> ArtifactoryError {
+    let kind = if reply.html {
+        "an HTML page"
+    } else if reply.body.trim().is_empty() {
+        "an empty answer"
+    } else {
+        "an answer devkit does not understand"
+    };
+    ArtifactoryError::Unexpected {
+        url: url.into(),
+        what: format!("status {} with {kind}", reply.status),
+    }
+}

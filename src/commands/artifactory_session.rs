@@ -1,0 +1,157 @@
+//! The Artifactory token across commands: an HTTP client configured from the site profile and the environment,
+//! the session entry (refresh token, id, expiry) beside the token in the store, and refresh under a lock with a
+//! re-read of the store, because the refresh token rotates and concurrent refreshes would break the chain.
+
+use crate::artifactory::{ArtifactoryError, Client, HttpConfig, Session};
+use crate::atomic_file::{FileLock, ensure_private_dir};
+use crate::env_vars::EnvVars;
+use crate::printer::Printer;
+use crate::secret::Secret;
+use crate::settings::Settings;
+use crate::store::{SecretStore, host_of, service_for_host};
+use anyhow::{Context, Result};
+use std::time::Duration;
+
+/// The lock file serialising refreshes (in the data folder).
+const LOCK: &str = "artifactory-token.lock";
+
+/// The store service of Artifactory tokens: `devkit:<host>`.
+pub fn token_service(settings: &Settings) -> String {
+    service_for_host(host_of(&settings.site.artifactory.url))
+}
+
+/// The store service of the session beside each token: `devkit-session:<host>`.
+pub fn session_service(settings: &Settings) -> String {
+    format!("devkit-session:{}", host_of(&settings.site.artifactory.url))
+}
+
+/// Unix seconds now.
+pub fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// An Artifactory client with the site CA bundle, `HTTPS_PROXY`/`NO_PROXY` and `DEVKIT_HTTP_BACKOFF_MS`.
+pub fn client(settings: &Settings) -> Result<Client> {
+    let env = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| std::env::var(n).ok().filter(|v| !v.is_empty()))
+    };
+    let mut cfg = HttpConfig {
+        ca_bundle: settings.site.tls.ca_bundle_path(),
+        proxy: env(&[EnvVars::HTTPS_PROXY, "https_proxy"]),
+        no_proxy: env(&[EnvVars::NO_PROXY, "no_proxy"]),
+        ..HttpConfig::default()
+    };
+    if let Some(ms) = env(&[EnvVars::DEVKIT_HTTP_BACKOFF_MS]) {
+        let ms: u64 = ms.parse().with_context(|| {
+            format!(
+                "`{}` must be a number of milliseconds",
+                EnvVars::DEVKIT_HTTP_BACKOFF_MS
+            )
+        })?;
+        cfg.backoff = Duration::from_millis(ms);
+    }
+    Ok(Client::new(&settings.site.artifactory.url, &cfg)?)
+}
+
+/// The session stored for `user`: the stored one, else what the token itself says (JWT), else nothing known.
+pub fn load(store: &SecretStore, settings: &Settings, user: &str, token: &Secret) -> Result<Session> {
+    let stored = store.get(&session_service(settings), user)?;
+    Ok(stored
+        .as_ref()
+        .and_then(Session::from_secret)
+        .unwrap_or_else(|| Session::from_jwt(token)))
+}
+
+/// Stores a token and its session (the session first: it holds the refresh token, which must not be lost).
+pub fn save(
+    store: &SecretStore,
+    settings: &Settings,
+    user: &str,
+    token: &Secret,
+    session: &Session,
+) -> Result<()> {
+    store.set(&session_service(settings), user, &session.to_secret())?;
+    store.set(&token_service(settings), user, token)?;
+    Ok(())
+}
+
+/// What `refresh` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refreshed {
+    /// A new token was stored.
+    Yes,
+    /// The stored token did not need it (or another process just refreshed it).
+    NotNeeded,
+}
+
+/// Refreshes `user`'s token if `force`, or if it is near expiry. Holds the refresh lock and re-reads the store
+/// first, so two processes never use the same refresh token. An expired token that cannot be refreshed is an
+/// error telling to log in again.
+pub fn refresh(store: &SecretStore, settings: &Settings, user: &str, force: bool) -> Result<Refreshed> {
+    let data_dir = &settings.paths.data_dir;
+    ensure_private_dir(data_dir).with_context(|| format!("cannot create `{}`", data_dir.display()))?;
+    let _lock = FileLock::acquire(&data_dir.join(LOCK))?;
+    let Some(token) = store.get(&token_service(settings), user)? else {
+        return Ok(Refreshed::NotNeeded);
+    };
+    let session = load(store, settings, user, &token)?;
+    let now = now();
+    if !force && !session.near_expiry(now) {
+        return Ok(Refreshed::NotNeeded);
+    }
+    let Some(refresh_token) = &session.refresh_token else {
+        if session.expired(now) {
+            return Err(ArtifactoryError::Expired.into());
+        }
+        if force {
+            return Err(ArtifactoryError::NotRefreshable.into());
+        }
+        return Ok(Refreshed::NotNeeded);
+    };
+    let (new_token, new_session) = client(settings)?.refresh(refresh_token, &token, now)?;
+    save(store, settings, user, &new_token, &new_session)?;
+    Ok(Refreshed::Yes)
+}
+
+/// Before a command uses `user`'s token: refreshes it when near expiry (telling so), fails clearly when it
+/// expired and cannot be refreshed. Returns whether the stored token changed.
+pub fn ensure_fresh(store: &SecretStore, settings: &Settings, printer: &Printer, user: &str) -> Result<bool> {
+    let Some(token) = store.get(&token_service(settings), user)? else {
+        return Ok(false);
+    };
+    let session = load(store, settings, user, &token)?;
+    if !session.near_expiry(now()) {
+        return Ok(false);
+    }
+    let refreshed = refresh(store, settings, user, false)? == Refreshed::Yes;
+    if refreshed {
+        printer.status("Refreshed", format!("the Artifactory token of `{user}`"));
+    }
+    Ok(refreshed)
+}
+
+/// The user whose token to use: `given`, else the only one stored.
+pub fn user(store: &SecretStore, settings: &Settings, given: Option<&str>) -> Result<String> {
+    if let Some(u) = given {
+        return Ok(u.to_string());
+    }
+    let service = token_service(settings);
+    let mut users = store.users(&service)?;
+    match users.len() {
+        1 => Ok(users.remove(0)),
+        0 => Err(crate::error::UserError::with_hint(
+            format!("no Artifactory token stored for `{service}`"),
+            "log in with `devkit login artifactory --username USER --password-stdin`",
+        )
+        .into()),
+        _ => Err(crate::error::UserError::with_hint(
+            format!("several users have a token for `{service}`: {}", users.join(", ")),
+            "choose one with `--username USER`",
+        )
+        .into()),
+    }
+}

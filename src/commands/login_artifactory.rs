@@ -1,0 +1,165 @@
+//! `devkit login artifactory` (a refreshable token from a password, a token of your own, `--refresh`) and
+//! `devkit logout artifactory` (revoke, then remove the token from the store and every file devkit wrote it to).
+
+use super::artifactory_session::{self as session, Refreshed};
+use super::{configure, secret_store};
+use crate::artifactory::{ArtifactoryError, Revoked, Session, username_from_jwt};
+use crate::atomic_file::{FileLock, ensure_private_dir};
+use crate::cli::{LoginArtifactoryArgs, LogoutArtifactoryArgs};
+use crate::error::{ExitStatus, UserError};
+use crate::printer::Printer;
+use crate::secret::Secret;
+use crate::settings::Settings;
+use anyhow::{Context, Result};
+use std::io::Read;
+
+/// Runs `devkit login artifactory`.
+pub fn artifactory(
+    args: &LoginArtifactoryArgs,
+    settings: &Settings,
+    printer: &Printer,
+) -> Result<ExitStatus> {
+    let (store, _) = secret_store::open(settings, printer)?;
+    let url = &settings.site.artifactory.url;
+    if args.refresh {
+        let user = session::user(&store, settings, args.username.as_deref())?;
+        if session::refresh(&store, settings, &user, true)? == Refreshed::Yes {
+            printer.status("Refreshed", format!("the Artifactory token of `{user}`"));
+        }
+        configure::rerender(settings, printer, &user)?;
+        return Ok(ExitStatus::Success);
+    }
+    let (user, token, stored) = if args.password_stdin {
+        let user = args.username.clone().ok_or_else(|| {
+            UserError::with_hint("`--password-stdin` needs your user name", "add `--username USER`")
+        })?;
+        let password = read_stdin("password")?;
+        let lifetime = u64::from(settings.site.artifactory.token_lifetime_days) * 86_400;
+        let (token, stored) =
+            session::client(settings)?.create_token(&user, &password, lifetime, session::now())?;
+        (user, token, stored)
+    } else if args.token_stdin {
+        let token = read_stdin("token")?;
+        let user = match &args.username {
+            Some(u) => u.clone(),
+            None => username_from_jwt(&token).ok_or(ArtifactoryError::OpaqueToken)?,
+        };
+        let stored = Session::from_jwt(&token);
+        if stored.expired(session::now()) {
+            return Err(ArtifactoryError::Expired.into());
+        }
+        let client = session::client(settings)?;
+        client.ping()?;
+        client.check_token(&user, &token, &settings.site.artifactory.pypi_remote)?;
+        (user, token, stored)
+    } else {
+        return Err(UserError::with_hint(
+            "say how to log in: with your password or with a token you created",
+            "`devkit login artifactory --username USER --password-stdin`, or `... --token-stdin`",
+        )
+        .into());
+    };
+    {
+        let data_dir = &settings.paths.data_dir;
+        ensure_private_dir(data_dir).with_context(|| format!("cannot create `{}`", data_dir.display()))?;
+        let _lock = FileLock::acquire(&data_dir.join("artifactory-token.lock"))?;
+        session::save(&store, settings, &user, &token, &stored)
+            .with_context(|| format!("cannot store the token of `{user}`"))?;
+    }
+    let expiry = match stored.expires_at {
+        Some(at) => format!(
+            "expires in {} days",
+            at.saturating_sub(session::now()).div_ceil(86_400)
+        ),
+        None => "does not expire".into(),
+    };
+    let refresh = if stored.refresh_token.is_some() {
+        ", devkit refreshes it"
+    } else {
+        ""
+    };
+    printer.status(
+        "Logged in",
+        format!("as `{user}` on {url} (token {expiry}{refresh})"),
+    );
+    configure::rerender(settings, printer, &user)?;
+    Ok(ExitStatus::Success)
+}
+
+/// Runs `devkit logout artifactory`.
+pub fn logout_artifactory(
+    args: &LogoutArtifactoryArgs,
+    settings: &Settings,
+    printer: &Printer,
+) -> Result<ExitStatus> {
+    let (store, _) = secret_store::open(settings, printer)?;
+    let user = session::user(&store, settings, args.username.as_deref())?;
+    let token_service = session::token_service(settings);
+    if let Some(token) = store.get(&token_service, &user)? {
+        revoke(&store, settings, printer, &user, token)?;
+    }
+    configure::remove_secrets(settings, printer)?;
+    store.delete(&session::session_service(settings), &user)?;
+    if store.delete(&token_service, &user)? {
+        printer.status("Removed", format!("the token of `{user}` from the secret store"));
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn revoke(
+    store: &crate::store::SecretStore,
+    settings: &Settings,
+    printer: &Printer,
+    user: &str,
+    token: Secret,
+) -> Result<()> {
+    use crate::artifactory::Client;
+    let mut stored = session::load(store, settings, user, &token)?;
+    let Some(mut id) = stored.token_id.clone() else {
+        printer.warn(
+            "the token was not revoked: devkit does not know its id (revoke it in Artifactory's web UI)",
+        );
+        return Ok(());
+    };
+    let client: Client = session::client(settings)?;
+    let mut token = token;
+    let mut outcome = client.revoke(&id, &token);
+    // A 401 with a refreshable token: the access token expired; refresh it and revoke the new one.
+    if matches!(outcome, Ok(Revoked::Refused(401))) && stored.refresh_token.is_some() {
+        if let Ok(Refreshed::Yes) = session::refresh(store, settings, user, true) {
+            if let Some(t) = store.get(&session::token_service(settings), user)? {
+                token = t;
+                stored = session::load(store, settings, user, &token)?;
+                id = stored.token_id.clone().unwrap_or(id);
+                outcome = client.revoke(&id, &token);
+            }
+        }
+    }
+    match outcome {
+        Ok(Revoked::Now) => printer.status("Revoked", format!("the Artifactory token `{id}`")),
+        Ok(Revoked::Already) => printer.info(format!("the token `{id}` was already revoked")),
+        Ok(Revoked::Refused(status)) => printer.warn(format!(
+            "artifactory did not revoke the token `{id}` ({status}); it stays valid until it expires"
+        )),
+        Err(e) => printer.warn(format!(
+            "the token was not revoked: {e}; it stays valid until it expires"
+        )),
+    }
+    Ok(())
+}
+
+fn read_stdin(what: &str) -> Result<Secret> {
+    let mut raw = zeroize::Zeroizing::new(String::new());
+    std::io::stdin()
+        .read_to_string(&mut raw)
+        .with_context(|| format!("cannot read the {what} from stdin"))?;
+    let value = Secret::new(raw.trim_end_matches(['\n', '\r']));
+    if value.is_empty() {
+        return Err(UserError::with_hint(
+            format!("no {what} on stdin"),
+            format!("pipe it in, e.g. `devkit login artifactory ... < {what}-file`"),
+        )
+        .into());
+    }
+    Ok(value)
+}

@@ -1,0 +1,320 @@
+//! A stateful fake of Artifactory's token REST API on `127.0.0.1:0`, one thread per connection: users with
+//! passwords, token creation (JWT-shaped access tokens with `sub`, `exp`, `jti`; opaque refresh tokens), refresh
+//! with rotation (a used refresh token → 401), revocation by id (200, then 204; 404 for an unknown id), 401 for
+//! expired or revoked tokens, `GET /artifactory/api/system/ping` → `OK`, a PyPI `simple/` check, a request log
+//! and fault injection. With an upstream, any other request is forwarded to it (the loopback PyPI index), so
+//! clients configured for the fake install real packages.
+
+mod http;
+
+use base64::Engine as _;
+use http::{Request, forward, read_request, respond};
+use std::collections::{HashMap, VecDeque};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// An injected failure, answered instead of the next request.
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// A status with an optional `Retry-After` (seconds).
+    Status(u16, Option<u64>),
+    /// A status with an HTML body, as a proxy or a maintenance page answers.
+    Html(u16),
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    id: String,
+    user: String,
+    exp: u64,
+    lifetime: u64,
+    revoked: bool,
+}
+
+#[derive(Default)]
+struct State {
+    users: HashMap<String, String>,
+    tokens: HashMap<String, Token>,
+    refresh: HashMap<String, String>,
+    issued: Vec<String>,
+    log: Vec<String>,
+    faults: VecDeque<Fault>,
+    lifetime: Option<u64>,
+    counter: u64,
+}
+
+/// The running fake.
+pub struct FakeArtifactory {
+    /// `http://127.0.0.1:<port>/artifactory`.
+    pub url: String,
+    state: Arc<Mutex<State>>,
+}
+
+fn now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
+}
+
+fn b64url(s: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s)
+}
+
+impl FakeArtifactory {
+    /// Starts a fake knowing `users` (name, password); `upstream` (`host:port`) receives every other request.
+    pub fn start(users: &[(&str, &str)], upstream: Option<String>) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let state = Arc::new(Mutex::new(State {
+            users: users
+                .iter()
+                .map(|(u, p)| (u.to_string(), p.to_string()))
+                .collect(),
+            ..State::default()
+        }));
+        let shared = state.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let state = shared.clone();
+                let upstream = upstream.clone();
+                std::thread::spawn(move || {
+                    let _ = serve(stream, &state, upstream.as_deref());
+                });
+            }
+        });
+        Self {
+            url: format!("http://127.0.0.1:{port}/artifactory"),
+            state,
+        }
+    }
+
+    /// Queues failures for the next requests.
+    pub fn inject(&self, faults: &[Fault]) {
+        self.state.lock().unwrap().faults.extend(faults.iter().cloned());
+    }
+
+    /// Issues tokens of this lifetime (seconds) whatever the request asks.
+    pub fn force_lifetime(&self, secs: u64) {
+        self.state.lock().unwrap().lifetime = Some(secs);
+    }
+
+    /// Mints an access token for `user` directly (as the web UI would), expiring in `secs` (may be negative).
+    pub fn mint(&self, user: &str, secs: i64) -> String {
+        let mut st = self.state.lock().unwrap();
+        let exp = (now() as i64 + secs).max(0) as u64;
+        issue(&mut st, user, exp).0
+    }
+
+    /// `METHOD path status` of every request, in order.
+    pub fn log(&self) -> Vec<String> {
+        self.state.lock().unwrap().log.clone()
+    }
+
+    /// Every access and refresh token ever issued.
+    pub fn issued(&self) -> Vec<String> {
+        self.state.lock().unwrap().issued.clone()
+    }
+
+    /// The access tokens still valid (not revoked, not expired).
+    pub fn valid_tokens(&self) -> Vec<String> {
+        let st = self.state.lock().unwrap();
+        let t = now();
+        st.tokens
+            .iter()
+            .filter(|(_, r)| !r.revoked && r.exp > t)
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+}
+
+/// Issues an access token (and a refresh token); returns (access, refresh, id).
+fn issue(st: &mut State, user: &str, exp: u64) -> (String, String, String) {
+    st.counter += 1;
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    let id = format!("tid-{}-{nanos:x}", st.counter);
+    let header = b64url(r#"{"typ":"JWT","alg":"RS256","kid":"fake"}"#);
+    let payload = b64url(
+        &serde_json::json!({
+            "sub": format!("jfac@01fake/users/{user}"), "scp": "applied-permissions/user", "aud": "*@*",
+            "iss": "jfac@01fake", "iat": now(), "exp": exp, "jti": id,
+        })
+        .to_string(),
+    );
+    let access = format!("{header}.{payload}.{}", b64url(&format!("sig{nanos}")));
+    let refresh = format!("rt{}x{nanos:x}", st.counter);
+    st.tokens.insert(
+        access.clone(),
+        Token {
+            id: id.clone(),
+            user: user.into(),
+            exp,
+            lifetime: exp.saturating_sub(now()),
+            revoked: false,
+        },
+    );
+    st.refresh.insert(refresh.clone(), access.clone());
+    st.issued.push(access.clone());
+    st.issued.push(refresh.clone());
+    (access, refresh, id)
+}
+
+fn serve(stream: TcpStream, state: &Mutex<State>, upstream: Option<&str>) -> std::io::Result<()> {
+    let req = read_request(&stream)?;
+    let path = req.path.split('?').next().unwrap_or_default().to_string();
+    let fault = state.lock().unwrap().faults.pop_front();
+    let (status, ctype, extra, body) = if let Some(fault) = fault {
+        match fault {
+            Fault::Status(s, retry) => (
+                s,
+                "application/json",
+                retry.map(|r| format!("Retry-After: {r}\r\n")).unwrap_or_default(),
+                r#"{"errors":[{"status":0,"message":"injected"}]}"#.to_string(),
+            ),
+            Fault::Html(s) => (
+                s,
+                "text/html",
+                String::new(),
+                "<html><body>Maintenance</body></html>".into(),
+            ),
+        }
+    } else if path == "/artifactory/api/system/ping" && req.method == "GET" {
+        (200, "text/plain", String::new(), "OK".into())
+    } else if path == "/access/api/v1/tokens" && req.method == "POST" {
+        let (s, b) = tokens(&mut state.lock().unwrap(), &req);
+        (s, "application/json", String::new(), b)
+    } else if let Some(id) = path
+        .strip_prefix("/access/api/v1/tokens/")
+        .filter(|_| req.method == "DELETE")
+    {
+        let s = revoke(&mut state.lock().unwrap(), &req, id);
+        (s, "application/json", String::new(), String::new())
+    } else if let Some(up) = upstream {
+        let status = forward(&stream, &req, up)?;
+        state
+            .lock()
+            .unwrap()
+            .log
+            .push(format!("{} {path} {status} (forwarded)", req.method));
+        return Ok(());
+    } else if path.starts_with("/artifactory/api/pypi/") && path.ends_with("/simple/") {
+        let st = state.lock().unwrap();
+        let ok = req
+            .credentials()
+            .is_some_and(|(u, t)| valid(&st, &t).is_some_and(|r| u.is_empty() || r.user == u));
+        if ok {
+            (
+                200,
+                "text/html",
+                String::new(),
+                "<html><body></body></html>".into(),
+            )
+        } else {
+            (
+                401,
+                "application/json",
+                String::new(),
+                r#"{"errors":[{"status":401}]}"#.into(),
+            )
+        }
+    } else {
+        (
+            404,
+            "application/json",
+            String::new(),
+            r#"{"errors":[{"status":404}]}"#.into(),
+        )
+    };
+    state
+        .lock()
+        .unwrap()
+        .log
+        .push(format!("{} {path} {status}", req.method));
+    respond(&stream, status, ctype, &extra, &body)
+}
+
+fn valid<'a>(st: &'a State, token: &str) -> Option<&'a Token> {
+    st.tokens.get(token).filter(|r| !r.revoked && r.exp > now())
+}
+
+fn err(status: u16, message: &str) -> (u16, String) {
+    (
+        status,
+        serde_json::json!({"errors": [{"code": "UNAUTHORIZED", "message": message}]}).to_string(),
+    )
+}
+
+fn tokens(st: &mut State, req: &Request) -> (u16, String) {
+    let form = req.form();
+    let grant = form
+        .get("grant_type")
+        .map_or("client_credentials", String::as_str);
+    let (user, old_access, old_lifetime) = match grant {
+        "refresh_token" => {
+            let Some(rt) = form.get("refresh_token") else {
+                return err(400, "refresh_token missing");
+            };
+            let Some(access) = st.refresh.remove(rt) else {
+                return err(401, "invalid refresh token");
+            };
+            let old = st.tokens.get(&access).cloned();
+            let user = old.as_ref().map(|r| r.user.clone()).unwrap_or_default();
+            (user, Some(access), old.map(|r| r.lifetime))
+        }
+        _ => {
+            let Some((u, p)) = req.credentials() else {
+                return err(401, "authentication required");
+            };
+            let allowed = if u.is_empty() {
+                valid(st, &p).map(|r| r.user.clone())
+            } else if st.users.get(&u) == Some(&p) {
+                Some(u.clone())
+            } else {
+                None
+            };
+            let Some(user) = allowed else {
+                return err(401, "Bad credentials");
+            };
+            if form.get("username").is_some_and(|n| n != &user) {
+                return err(403, "non-admin users can only create tokens for themselves");
+            }
+            (user, None, None)
+        }
+    };
+    if let Some(old) = old_access
+        && let Some(rec) = st.tokens.get_mut(&old)
+    {
+        rec.revoked = true;
+    }
+    let lifetime = st
+        .lifetime
+        .or_else(|| form.get("expires_in").and_then(|e| e.parse().ok()))
+        .or(old_lifetime)
+        .unwrap_or(3600);
+    let (access, refresh, id) = issue(st, &user, now() + lifetime);
+    (
+        200,
+        serde_json::json!({
+            "token_id": id, "access_token": access, "refresh_token": refresh, "expires_in": lifetime,
+            "scope": "applied-permissions/user", "token_type": "Bearer",
+        })
+        .to_string(),
+    )
+}
+
+fn revoke(st: &mut State, req: &Request, id: &str) -> u16 {
+    let Some(caller) = req.credentials().and_then(|(_, t)| valid(st, &t).cloned()) else {
+        return 401;
+    };
+    let Some((access, rec)) = st.tokens.iter_mut().find(|(_, r)| r.id == id) else {
+        return 404;
+    };
+    if rec.user != caller.user {
+        return 403;
+    }
+    if rec.revoked {
+        return 204;
+    }
+    rec.revoked = true;
+    let access = access.clone();
+    st.refresh.retain(|_, a| *a != access);
+    200
+}
