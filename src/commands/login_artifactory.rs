@@ -40,17 +40,7 @@ pub fn artifactory(
         (user, token, stored)
     } else if args.token_stdin {
         let token = read_stdin("token")?;
-        let user = match &args.username {
-            Some(u) => u.clone(),
-            None => username_from_jwt(&token).ok_or(ArtifactoryError::OpaqueToken)?,
-        };
-        let stored = Session::from_jwt(&token);
-        if stored.expired(session::now()) {
-            return Err(ArtifactoryError::Expired.into());
-        }
-        let client = session::client(settings)?;
-        client.ping()?;
-        client.check_token(&user, &token, &settings.site.artifactory.pypi_remote)?;
+        let (user, stored) = check_token(args.username.as_deref(), &token, settings)?;
         (user, token, stored)
     } else {
         return Err(UserError::with_hint(
@@ -59,13 +49,7 @@ pub fn artifactory(
         )
         .into());
     };
-    {
-        let data_dir = &settings.paths.data_dir;
-        ensure_private_dir(data_dir).with_context(|| format!("cannot create `{}`", data_dir.display()))?;
-        let _lock = FileLock::acquire(&data_dir.join("artifactory-token.lock"))?;
-        session::save(&store, settings, &user, &token, &stored)
-            .with_context(|| format!("cannot store the token of `{user}`"))?;
-    }
+    save(&store, settings, &user, &token, &stored)?;
     let expiry = match stored.expires_at {
         Some(at) => format!(
             "expires in {} days",
@@ -84,6 +68,50 @@ pub fn artifactory(
     );
     configure::rerender(settings, printer, &user)?;
     Ok(ExitStatus::Success)
+}
+
+/// Checks a token the user created (ping, then an authenticated request to the PyPI repository); the user
+/// name comes from the token's JWT `sub` when not given.
+fn check_token(username: Option<&str>, token: &Secret, settings: &Settings) -> Result<(String, Session)> {
+    let user = match username {
+        Some(u) => u.to_string(),
+        None => username_from_jwt(token).ok_or(ArtifactoryError::OpaqueToken)?,
+    };
+    let stored = Session::from_jwt(token);
+    if stored.expired(session::now()) {
+        return Err(ArtifactoryError::Expired.into());
+    }
+    let client = session::client(settings)?;
+    client.ping()?;
+    client.check_token(&user, token, &settings.site.artifactory.pypi_remote)?;
+    Ok((user, stored))
+}
+
+/// Stores the token and its session under the refresh lock.
+fn save(
+    store: &crate::store::SecretStore,
+    settings: &Settings,
+    user: &str,
+    token: &Secret,
+    stored: &Session,
+) -> Result<()> {
+    let data_dir = &settings.paths.data_dir;
+    ensure_private_dir(data_dir).with_context(|| format!("cannot create `{}`", data_dir.display()))?;
+    let _lock = FileLock::acquire(&data_dir.join("artifactory-token.lock"))?;
+    session::save(store, settings, user, token, stored)
+        .with_context(|| format!("cannot store the token of `{user}`"))
+}
+
+/// What `devkit login artifactory --username USER --token-stdin` does once it has the token (used by onboarding).
+pub(crate) fn login_with_token(
+    user: &str,
+    token: &Secret,
+    settings: &Settings,
+    printer: &Printer,
+) -> Result<()> {
+    let (store, _) = secret_store::open(settings, printer)?;
+    let (user, stored) = check_token(Some(user), token, settings)?;
+    save(&store, settings, &user, token, &stored)
 }
 
 /// Runs `devkit logout artifactory`.

@@ -12,7 +12,7 @@ mod images;
 pub(crate) mod init;
 mod init_gitlab;
 pub(crate) mod login;
-mod login_artifactory;
+pub(crate) mod login_artifactory;
 mod onboard;
 mod prompt;
 pub(crate) mod runner;

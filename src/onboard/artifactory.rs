@@ -1,6 +1,5 @@
-//! Step `artifactory-login`, and the one place where onboarding logs in to Artifactory. Today the token is
-//! stored as `devkit secrets set artifactory --username U --token-stdin` does; when `devkit login artifactory`
-//! lands, [`login`] and [`LOGIN_HINT`] switch to it and nothing else changes.
+//! Step `artifactory-login`, and the one place where onboarding logs in to Artifactory: it does what
+//! `devkit login artifactory --username U --token-stdin` does (check the token, store it with its session).
 
 use super::{Missing, Outcome, Step, StepContext, ask};
 use crate::cli::SecretTarget;
@@ -11,21 +10,21 @@ use anyhow::{Context, Result};
 
 /// How a user puts an Artifactory token in devkit's store (shown by `devkit doctor` too).
 pub const LOGIN_HINT: &str =
-    "store your token with `devkit secrets set artifactory --username USER --token-stdin < token-file`";
+    "log in with `devkit login artifactory --username USER --password-stdin` (or `--token-stdin`)";
 
-/// Logs in to the site's Artifactory as `user` with `token`: today, stores the token.
+/// Logs in to the site's Artifactory as `user` with `token`, as `devkit login artifactory --token-stdin` does.
 pub fn login(
     user: &str,
     token: &Secret,
     settings: &Settings,
     printer: &crate::printer::Printer,
 ) -> Result<()> {
-    let service = secrets::service_of(SecretTarget::Artifactory, settings);
-    let (store, _) = secret_store::open(settings, printer)?;
-    store
-        .set(&service, user, token)
-        .with_context(|| format!("cannot store the token for `{service}`"))?;
-    Ok(())
+    crate::commands::login_artifactory::login_with_token(user, token, settings, printer).with_context(|| {
+        format!(
+            "cannot log in to Artifactory at `{}`",
+            settings.site.artifactory.url
+        )
+    })
 }
 
 /// The user and token already stored, if any.

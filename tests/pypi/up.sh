@@ -50,6 +50,8 @@ http {
   client_max_body_size 10m;
   server {
     listen 127.0.0.1:$front;
+    # Artifactory's health check answers without authentication
+    location = /artifactory/api/system/ping { default_type text/plain; return 200 "OK"; }
     location ~ ^/artifactory/api/pypi/(pypi-remote|pypi-local)/?(.*)\$ {
       proxy_pass http://127.0.0.1:$backend/\$2\$is_args\$args;
       proxy_set_header Host \$host:\$server_port;
