@@ -1,7 +1,9 @@
-//! The stored Artifactory token: present and accepted by the PyPI proxy repository (an authenticated `GET` of
-//! its simple index). Artifactory does not tell devkit the expiry until `devkit login artifactory` records it.
+//! The stored Artifactory token: present, not expired or near expiry (from the session `devkit login artifactory`
+//! recorded, else the token's own JWT `exp`), and accepted by the PyPI proxy repository (an authenticated `GET`
+//! of its simple index).
 
 use super::{Check, Context, Status};
+use crate::artifactory::Session;
 use crate::store::{host_of, service_for_host};
 use base64::Engine as _;
 
@@ -27,6 +29,31 @@ pub fn check(ctx: &Context<'_>) -> Check {
         )
         .hint(ctx.artifactory_login_hint);
     };
+    let session = store
+        .get(&format!("devkit-session:{}", host_of(&site.url)), user)
+        .ok()
+        .flatten()
+        .and_then(|s| Session::from_secret(&s))
+        .unwrap_or_else(|| Session::from_jwt(&token));
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    if session.expired(now) {
+        return Check::new(NAME, Status::Fail, format!("the token of `{user}` has expired"))
+            .hint(ctx.artifactory_login_hint);
+    }
+    let expiry = match session.expires_at {
+        Some(at) => format!("expires in {} days", at.saturating_sub(now).div_ceil(86_400)),
+        None => "expiry not known to devkit".into(),
+    };
+    if session.near_expiry(now) && session.refresh_token.is_none() {
+        return Check::new(
+            NAME,
+            Status::Warn,
+            format!("the token of `{user}` {expiry} and cannot be refreshed"),
+        )
+        .hint(ctx.artifactory_login_hint);
+    }
     let agent = match super::http::agent(ctx.settings.site.tls.ca_bundle_path().as_deref(), ctx.timeout) {
         Ok(a) => a,
         Err(e) => return Check::new(NAME, Status::Fail, e).hint("fix `tls.ca_bundle`"),
@@ -51,11 +78,7 @@ pub fn check(ctx: &Context<'_>) -> Check {
             ),
         )
         .hint(ctx.artifactory_login_hint),
-        Ok(_) => Check::new(
-            NAME,
-            Status::Ok,
-            format!("accepted for `{user}` (expiry not known to devkit)"),
-        ),
+        Ok(_) => Check::new(NAME, Status::Ok, format!("accepted for `{user}` ({expiry})")),
         Err(e) => {
             Check::new(NAME, Status::Warn, format!("not checked: {e}")).hint("see the reachability checks")
         }

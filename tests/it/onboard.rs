@@ -324,3 +324,36 @@ fn onboard_sets_everything_up_once_and_doctor_names_each_broken_state() {
     assert!(passed, "{log}");
     assert!(log.contains("PASS  first-run"), "{log}");
 }
+
+#[test]
+fn doctor_reports_an_expired_artifactory_token() {
+    use base64::Engine as _;
+    let t = GitlabTest::new();
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    // A JWT-shaped Artifactory token that expired in 1970.
+    let token = format!(
+        "{}.{}.{}",
+        b64(r#"{"alg":"RS256"}"#),
+        b64(r#"{"sub":"jfac@01/users/ada","exp":1000}"#),
+        b64("signature")
+    );
+    let out = t
+        .devkit()
+        .args([
+            "secrets",
+            "set",
+            "artifactory",
+            "--username",
+            "ada",
+            "--token-stdin",
+        ])
+        .write_stdin(token.clone())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", all_output(&out));
+    let c = doctor_check(&t, &[], &[], "artifactory token");
+    assert_eq!(c["status"], "fail", "{c}");
+    assert!(c["detail"].as_str().unwrap().contains("has expired"), "{c}");
+    assert!(hint(&c).contains("devkit login artifactory"), "{c}");
+    assert!(!c.to_string().contains(&token));
+}
