@@ -31,4 +31,5 @@ mod site;
 mod slurm;
 mod support;
 mod templates;
+mod tty;
 mod update;
