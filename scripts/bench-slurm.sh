@@ -15,6 +15,7 @@ if [ -z "${DEVKIT:-}" ]; then
   DEVKIT=$PWD/target/release/devkit
 fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/devkit-bench.XXXXXX")
+chmod 755 "$work" # munged wants every folder above its socket to be searchable by all
 cleanup() {
   [ -n "${own_cluster:-}" ] && tests/slurm/down.sh "$work/cluster" >/dev/null 2>&1
   rm -rf "$work"
@@ -22,7 +23,7 @@ cleanup() {
 trap cleanup EXIT
 if [ -z "${SLURM_CONF:-}" ]; then
   own_cluster=1
-  tests/slurm/up.sh "$work/cluster" 6917
+  tests/slurm/up.sh "$work/cluster"
   # shellcheck disable=SC1091
   . "$work/cluster/env"
 fi
@@ -41,7 +42,7 @@ chmod +x job1.sh
 
 echo "==> (a) completion overhead, $runs runs each, interleaved"
 : >a.txt
-for i in $(seq "$runs"); do
+for _ in $(seq "$runs"); do
   for tool in devkit sbatch; do
     pause
     : >t.txt
@@ -64,7 +65,7 @@ for i in $(seq 50); do echo "$EPOCHREALTIME line-$i"; sleep 0.1; done
 JOB
 chmod +x job2.sh
 : >b.txt
-for i in 1 2 3; do
+for _ in 1 2 3; do
   pause
   "$DEVKIT" -q slurm run "$work/job2.sh" | while IFS= read -r line; do echo "$EPOCHREALTIME $line"; done >>b.txt
 done
@@ -76,7 +77,7 @@ for i in $(seq 10); do echo "tick $i"; sleep 1; done
 JOB
 chmod +x job3.sh
 : >c.txt
-for i in $(seq 20); do
+for _ in $(seq 20); do
   /usr/bin/time -f "%e %U %S %M" -a -o c.txt "$DEVKIT" -q slurm run "$work/job3.sh" >/dev/null &
 done
 wait
