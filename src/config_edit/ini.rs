@@ -154,12 +154,7 @@ impl Ini {
 
     /// The document as text, ending with a newline.
     pub fn render(&self) -> String {
-        if self.lines.is_empty() {
-            return String::new();
-        }
-        let mut out = self.lines.join("\n");
-        out.push('\n');
-        out
+        super::render_lines(&self.lines)
     }
 }
 

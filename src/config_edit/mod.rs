@@ -9,6 +9,16 @@ pub use ini::Ini;
 pub use netrc::Netrc;
 pub use yaml_top::{YamlTop, list_block, scalar_block};
 
+/// Lines back to file text: each line ends with a newline; no lines is an empty file.
+fn render_lines(lines: &[String]) -> String {
+    if lines.is_empty() {
+        return String::new();
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
+
 /// A file that cannot be edited safely.
 #[derive(Debug, thiserror::Error)]
 pub enum EditError {

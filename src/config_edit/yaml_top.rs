@@ -77,12 +77,7 @@ impl YamlTop {
 
     /// The document as text.
     pub fn render(&self) -> String {
-        if self.lines.is_empty() {
-            return String::new();
-        }
-        let mut out = self.lines.join("\n");
-        out.push('\n');
-        out
+        super::render_lines(&self.lines)
     }
 }
 
