@@ -1,4 +1,4 @@
-//! Unit tests of the client: backoff growth and bounded retries against a closed port.
+//! Unit tests of the client: backoff growth and bounded retries against a closed port. (declared `#[cfg(test)]` by its parent module)
 #![allow(clippy::unwrap_used)]
 
 use super::*;

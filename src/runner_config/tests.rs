@@ -1,4 +1,4 @@
-//! Round-trip tests on gitlab-runner's documented `config.toml` shapes.
+//! Round-trip tests on gitlab-runner's documented `config.toml` shapes. (declared `#[cfg(test)]` by its parent module)
 #![allow(clippy::unwrap_used)]
 
 use super::*;

@@ -1,0 +1,139 @@
+//! Command-line types (clap derive) and nothing else: doc comments are the help text, no I/O happens here.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+mod credentials;
+mod gitlab;
+mod images;
+mod onboard;
+mod scaffold;
+mod slurm;
+
+pub use credentials::*;
+pub use gitlab::*;
+pub use images::*;
+pub use onboard::*;
+pub use scaffold::*;
+pub use slurm::*;
+
+/// A working environment in minutes for developers of the CNES Computing Center: project scaffolding,
+/// package-client credentials, GitLab runners on Trex and CI plugins.
+#[derive(Debug, Parser)]
+#[command(name = "devkit", version, about, long_about = None, after_help = crate::error::EXIT_CODES_HELP)]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Print errors only.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print debug lines too.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Site profile file to use instead of the embedded CNES profile.
+    #[arg(long, global = true, value_name = "FILE", env = "DEVKIT_SITE")]
+    pub site: Option<PathBuf>,
+    /// Override one site profile value, e.g. `--set gitlab.url=https://gitlab.example.org`.
+    #[arg(long = "set", global = true, value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+}
+
+/// Output format of commands that print data.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable text.
+    #[default]
+    Text,
+    /// JSON, for scripts.
+    Json,
+}
+
+/// devkit's commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a project from a template.
+    Init(InitArgs),
+    /// Bring a generated project up to a newer version of its template (three-way merge).
+    #[command(after_help = UPDATE_EXIT_CODES)]
+    Update(UpdateArgs),
+    /// List the available templates.
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+    /// Show the effective site profile.
+    #[command(subcommand)]
+    Site(SiteCommand),
+    /// Point a package client (pip, uv, twine, conda, docker, cargo) at Artifactory with your stored token.
+    Configure(ConfigureArgs),
+    /// Inspect and fill devkit's secret store (keyring or owner-only file).
+    #[command(subcommand)]
+    Secrets(SecretsCommand),
+    /// Log in to a service and keep its token in devkit's secret store.
+    #[command(subcommand)]
+    Login(LoginCommand),
+    /// Log out of a service: revoke the token and remove it from the store and from every file devkit wrote it to.
+    #[command(subcommand)]
+    Logout(LogoutCommand),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff).
+    Man,
+    /// Run work on the Trex cluster through Slurm.
+    #[command(subcommand)]
+    Slurm(SlurmCommand),
+    /// Build and push the CI images (or any folder with a Dockerfile) through the Docker Engine API.
+    #[command(subcommand)]
+    Images(ImagesCommand),
+    /// The gitlab-runner custom-executor driver (called by gitlab-runner, not by people).
+    #[command(subcommand)]
+    Executor(ExecutorCommand),
+    /// Your GitLab account: SSH keys.
+    #[command(subcommand)]
+    Gitlab(GitlabCommand),
+    /// Register, list, verify and remove GitLab runners on this machine.
+    #[command(subcommand)]
+    Runner(RunnerCommand),
+    /// Set up this account step by step: tools, git identity, GitLab and Artifactory credentials, SSH key and
+    /// aliases, package clients, a first project with its runner, then `devkit doctor`. Safe to run again.
+    Onboard(OnboardArgs),
+    /// Check tools, credentials, client configurations, servers and runners; each problem with its fix.
+    Doctor(FormatArgs),
+}
+
+/// `devkit templates` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// List the embedded templates.
+    List(FormatArgs),
+}
+
+/// `devkit site` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SiteCommand {
+    /// Print every value of the effective profile and where it came from.
+    Show(FormatArgs),
+}
+
+/// A `--format` option.
+#[derive(Debug, Args)]
+pub struct FormatArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// Arguments of `devkit completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
