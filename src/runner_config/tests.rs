@@ -4,38 +4,7 @@
 use super::*;
 
 /// The documented shape: globals, `[session_server]`, two runners with comments.
-const SAMPLE: &str = r#"# Managed by hand; see https://docs.gitlab.com/runner/configuration/advanced-configuration/
-concurrent = 4                       # global job limit
-check_interval = 0
-connection_max_age = "15m0s"
-shutdown_timeout = 0
-
-[session_server]
-  session_timeout = 1800
-
-# The docker runner of the team
-[[runners]]
-  name = "docker-runner"
-  url = "https://gitlab.example.com/"
-  id = 101
-  token = "glrt-docker"   # rotated by gitlab-runner
-  token_obtained_at = 2025-06-01T10:00:00Z
-  token_expires_at = 0001-01-01T00:00:00Z
-  executor = "docker"
-  [runners.docker]
-    image = "alpine:3.20"
-    privileged = false
-
-[[runners]]
-  name = "shell-runner"
-  url = "https://gitlab.example.com/"
-  id = 102
-  token = "glrt-shell"
-  token_obtained_at = 2025-06-02T10:00:00Z
-  token_expires_at = 2026-06-02T10:00:00Z
-  executor = "shell"
-  shell = "bash"
-"#;
+const SAMPLE: &str = include_str!("../../tests/fixtures/runner-config.toml");
 
 fn entry(id: u64, name: &str) -> RunnerEntry {
     RunnerEntry {

@@ -1,7 +1,7 @@
 //! `devkit configure`: real pip, uv and twine against a loopback PyPI server that looks like Artifactory
 //! (tests/pypi/up.sh), using only what devkit wrote; and merge, dry-run, undo and malformed-file behaviour.
 
-use crate::support::{TestContext, all_output, files_containing, require_keyring, require_tool};
+use crate::support::{TestContext, all_output, files_containing, require_keyring, require_tool, secrets_set};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -61,21 +61,7 @@ pub(crate) fn devkit(ctx: &TestContext, url: &str, args: &[&str]) -> assert_cmd:
 }
 
 pub(crate) fn store_token(ctx: &TestContext, url: &str, user: &str, token: &str) {
-    let out = devkit(
-        ctx,
-        url,
-        &[
-            "secrets",
-            "set",
-            "artifactory",
-            "--username",
-            user,
-            "--token-stdin",
-        ],
-    )
-    .write_stdin(token.to_string())
-    .output()
-    .unwrap();
+    let out = secrets_set(devkit(ctx, url, &[]), user, token);
     assert!(out.status.success(), "{}", all_output(&out));
 }
 
@@ -240,17 +226,7 @@ fn twine_reads_the_token_from_the_keyring() {
             .env("DBUS_SESSION_BUS_ADDRESS", &bus);
         cmd
     };
-    let set = keyring_devkit(&[
-        "secrets",
-        "set",
-        "artifactory",
-        "--username",
-        &user,
-        "--token-stdin",
-    ])
-    .write_stdin(srv.token.clone())
-    .output()
-    .unwrap();
+    let set = secrets_set(keyring_devkit(&[]), &user, &srv.token);
     assert!(set.status.success(), "{}", all_output(&set));
     let conf = keyring_devkit(&["configure", "twine"]).output().unwrap();
     assert!(conf.status.success(), "{}", all_output(&conf));

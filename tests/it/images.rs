@@ -2,25 +2,14 @@
 //! push, pull back and run; refused credentials; a missing engine; a failing step; `.dockerignore`; and the
 //! Dockerfiles of `ci-images/` through hadolint. Every test that handles a password checks it never shows.
 
-use crate::support::{DockerEnv, TestContext, all_output, require_docker, require_tool};
+use crate::support::{DockerEnv, TestContext, all_output, require_docker, require_tool, secrets_set};
 use std::path::Path;
 use std::process::Output;
 
 /// A context whose secret store holds `user`/`pass` for the test registry (as its Artifactory).
 fn context(env: &DockerEnv, user: &str, pass: &str) -> TestContext {
     let ctx = TestContext::new();
-    let out = devkit(&ctx, env)
-        .args([
-            "secrets",
-            "set",
-            "artifactory",
-            "--username",
-            user,
-            "--token-stdin",
-        ])
-        .write_stdin(pass)
-        .output()
-        .unwrap();
+    let out = secrets_set(devkit(&ctx, env), user, pass);
     assert!(out.status.success(), "{}", all_output(&out));
     ctx
 }
@@ -91,6 +80,30 @@ fn base64_of(text: &str) -> String {
     out
 }
 
+/// `devkit images build` (on the registry's base image) then `push` of `name` to `registry` with `tag`, both
+/// succeeding; the output of the push.
+fn build_and_push(
+    ctx: &TestContext,
+    env: &DockerEnv,
+    pass: &str,
+    name: &str,
+    registry: &str,
+    tag: &str,
+) -> Output {
+    let base = format!("BASE_REGISTRY={}", env.registry);
+    let common = ["--registry", registry, "--tag", tag];
+    let build = images(
+        ctx,
+        env,
+        pass,
+        &[&["build", name, "--build-arg", base.as_str()][..], &common].concat(),
+    );
+    assert!(build.status.success(), "{}", all_output(&build));
+    let push = images(ctx, env, pass, &[&["push", name][..], &common].concat());
+    assert!(push.status.success(), "{}", all_output(&push));
+    push
+}
+
 #[test]
 fn build_push_pull_and_run_with_dockerignore() {
     let Some(env) = require_docker() else { return };
@@ -101,26 +114,7 @@ fn build_push_pull_and_run_with_dockerignore() {
     ctx.write("roundtrip/cache/blob", "excluded folder\n");
     ctx.write("roundtrip/.dockerignore", "*.secret\ncache\n");
     let registry = format!("{}/it", env.registry);
-    let base = format!("BASE_REGISTRY={}", env.registry);
-    let common = ["--registry", registry.as_str(), "--tag", "rt1"];
-    let out = images(
-        &ctx,
-        &env,
-        &env.pass,
-        &[
-            &["build", name.as_str(), "--build-arg", base.as_str()][..],
-            &common,
-        ]
-        .concat(),
-    );
-    assert!(out.status.success(), "{}", all_output(&out));
-    let out = images(
-        &ctx,
-        &env,
-        &env.pass,
-        &[&["push", name.as_str()][..], &common].concat(),
-    );
-    assert!(out.status.success(), "{}", all_output(&out));
+    let out = build_and_push(&ctx, &env, &env.pass, &name, &registry, "rt1");
     let reference = format!("{registry}/roundtrip:rt1");
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(stdout.starts_with(&format!("{reference}@sha256:")), "{stdout}");
@@ -169,26 +163,7 @@ fn a_password_that_breaks_standard_base64_still_pushes() {
     let ctx = context(&env, &env.user2, &env.pass2);
     let name = project(&ctx, "awkward", "RUN echo awkward > /marker");
     let registry = format!("{}/it", env.registry);
-    let base = format!("BASE_REGISTRY={}", env.registry);
-    let common = ["--registry", registry.as_str(), "--tag", "pw"];
-    let out = images(
-        &ctx,
-        &env,
-        &env.pass2,
-        &[
-            &["build", name.as_str(), "--build-arg", base.as_str()][..],
-            &common,
-        ]
-        .concat(),
-    );
-    assert!(out.status.success(), "{}", all_output(&out));
-    let out = images(
-        &ctx,
-        &env,
-        &env.pass2,
-        &[&["push", name.as_str()][..], &common].concat(),
-    );
-    assert!(out.status.success(), "{}", all_output(&out));
+    let out = build_and_push(&ctx, &env, &env.pass2, &name, &registry, "pw");
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("@sha256:"),
         "{}",

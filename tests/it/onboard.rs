@@ -6,7 +6,7 @@
 use crate::configure::{assert_no_leak, client, server};
 use crate::fake_gitlab::{ADA_TOKEN, GitlabTest};
 use crate::slurm::slurm_conf;
-use crate::support::{all_output, require_docker, require_tool};
+use crate::support::{all_output, require_docker, require_tool, secrets_set};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Output;
@@ -337,19 +337,7 @@ fn doctor_reports_an_expired_artifactory_token() {
         b64(r#"{"sub":"jfac@01/users/ada","exp":1000}"#),
         b64("signature")
     );
-    let out = t
-        .devkit()
-        .args([
-            "secrets",
-            "set",
-            "artifactory",
-            "--username",
-            "ada",
-            "--token-stdin",
-        ])
-        .write_stdin(token.clone())
-        .output()
-        .unwrap();
+    let out = secrets_set(t.devkit(), "ada", &token);
     assert!(out.status.success(), "{}", all_output(&out));
     let c = doctor_check(&t, &[], &[], "artifactory token");
     assert_eq!(c["status"], "fail", "{c}");

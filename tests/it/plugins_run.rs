@@ -197,13 +197,8 @@ fn hostile_inputs_reach_the_job_as_data() {
     );
 }
 
-#[test]
-fn python_lints_and_tests_a_generated_python_lib() {
-    let Some((glcl, conf)) = tools() else { return };
-    if require_tool("ruff").is_none() || require_tool("pytest").is_none() {
-        return;
-    }
-    let ctx = TestContext::new();
+/// A project generated from the embedded `python-lib` template (no git: `sample_project` makes the repository).
+fn python_lib_project(ctx: &TestContext) -> PathBuf {
     let out = ctx
         .devkit()
         .args([
@@ -217,7 +212,17 @@ fn python_lints_and_tests_a_generated_python_lib() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", all_output(&out));
-    let project = ctx.work.join("demo");
+    ctx.work.join("demo")
+}
+
+#[test]
+fn python_lints_and_tests_a_generated_python_lib() {
+    let Some((glcl, conf)) = tools() else { return };
+    if require_tool("ruff").is_none() || require_tool("pytest").is_none() {
+        return;
+    }
+    let ctx = TestContext::new();
+    let project = python_lib_project(&ctx);
     // offline: ruff and pytest come from the test tools on PATH (`installer: none`); without `ARTIFACTORY_TOKEN`
     // the jobs skip `devkit configure` with a notice
     sample_project(
@@ -244,20 +249,7 @@ fn python_installs_through_the_artifactory_proxy_with_a_masked_token() {
         return;
     };
     let ctx = TestContext::new();
-    let out = ctx
-        .devkit()
-        .args([
-            "init",
-            "demo",
-            "--template",
-            "python-lib",
-            "--defaults",
-            "--no-git",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", all_output(&out));
-    let project = ctx.work.join("demo");
+    let project = python_lib_project(&ctx);
     // default installer (uv): a virtualenv, then the project and its test extra from the index devkit configured
     sample_project(
         &project,

@@ -5,38 +5,9 @@ use crate::fake_gitlab::{ADA_TOKEN, GitlabTest, state::DEVELOPER};
 use crate::support::all_output;
 use std::path::PathBuf;
 
-/// gitlab-runner's documented shape: globals, `[session_server]`, two runners, comments.
-const SAMPLE: &str = r#"# Managed by hand
-concurrent = 4                       # global job limit
-check_interval = 0
-connection_max_age = "15m0s"
-shutdown_timeout = 0
-
-[session_server]
-  session_timeout = 1800
-
-# The docker runner of the team
-[[runners]]
-  name = "docker-runner"
-  url = "https://gitlab.example.com/"
-  id = 101
-  token = "glrt-docker"   # rotated by gitlab-runner
-  token_obtained_at = 2025-06-01T10:00:00Z
-  token_expires_at = 0001-01-01T00:00:00Z
-  executor = "docker"
-  [runners.docker]
-    image = "alpine:3.20"
-
-[[runners]]
-  name = "shell-runner"
-  url = "https://gitlab.example.com/"
-  id = 102
-  token = "glrt-shell"
-  token_obtained_at = 2025-06-02T10:00:00Z
-  token_expires_at = 2026-06-02T10:00:00Z
-  executor = "shell"
-  shell = "bash"
-"#;
+/// gitlab-runner's documented shape: globals, `[session_server]`, two runners, comments (shared with the
+/// unit tests of `src/runner_config/`).
+const SAMPLE: &str = include_str!("../fixtures/runner-config.toml");
 
 fn setup() -> (GitlabTest, PathBuf) {
     let t = GitlabTest::new();

@@ -1,9 +1,16 @@
 //! `devkit secrets`: the file store and the real Secret Service, and that no value ever leaks.
 
-use crate::support::{TestContext, all_output, files_containing, require_keyring, require_tool};
+use crate::support::{TestContext, all_output, files_containing, require_keyring, require_tool, secrets_set};
 
 /// A token with shell- and URL-hostile characters.
 const TOKEN: &str = "tok?>~\"' with spaces";
+
+/// `devkit` forced onto the file store.
+fn file_store(ctx: &TestContext) -> assert_cmd::Command {
+    let mut cmd = ctx.devkit();
+    cmd.env("DEVKIT_SECRET_STORE", "file");
+    cmd
+}
 
 fn store_file(ctx: &TestContext) -> std::path::PathBuf {
     ctx.home.join(".local/share/devkit/secrets.toml")
@@ -12,20 +19,14 @@ fn store_file(ctx: &TestContext) -> std::path::PathBuf {
 #[test]
 fn file_store_round_trip_without_leaks() {
     let ctx = TestContext::new();
-    let set = ctx
-        .devkit()
-        .args([
-            "secrets",
-            "set",
-            "artifactory",
-            "--username",
-            "ada",
-            "--token-stdin",
-        ])
-        .env("DEVKIT_SECRET_STORE", "file")
-        .write_stdin(format!("{TOKEN}\n"))
-        .output()
-        .unwrap();
+    let set = secrets_set(
+        file_store(&ctx),
+        "ada",
+        &format!(
+            "{TOKEN}
+"
+        ),
+    );
     assert!(set.status.success(), "{}", all_output(&set));
     let status = ctx
         .devkit()
@@ -101,20 +102,12 @@ fn forced_keyring_without_a_bus_and_unknown_store_are_clear_errors() {
 #[test]
 fn empty_stdin_is_refused() {
     let ctx = TestContext::new();
-    let out = ctx
-        .devkit()
-        .args([
-            "secrets",
-            "set",
-            "artifactory",
-            "--username",
-            "ada",
-            "--token-stdin",
-        ])
-        .env("DEVKIT_SECRET_STORE", "file")
-        .write_stdin("\n")
-        .output()
-        .unwrap();
+    let out = secrets_set(
+        file_store(&ctx),
+        "ada",
+        "
+",
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no token on stdin"));
     assert!(!store_file(&ctx).exists());
@@ -134,17 +127,7 @@ fn keyring_round_trip_readable_by_python_keyring() {
         cmd.args(args).env("DBUS_SESSION_BUS_ADDRESS", &bus);
         cmd
     };
-    let set = devkit(&[
-        "secrets",
-        "set",
-        "artifactory",
-        "--username",
-        &user,
-        "--token-stdin",
-    ])
-    .write_stdin(TOKEN)
-    .output()
-    .unwrap();
+    let set = secrets_set(devkit(&[]), &user, TOKEN);
     assert!(set.status.success(), "{}", all_output(&set));
     let status = devkit(&["secrets", "status", "--format", "json"])
         .output()

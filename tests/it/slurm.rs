@@ -73,13 +73,35 @@ pub fn wait_for(child: &mut Child, needle: &str) -> (String, BufReader<std::proc
             reader.read_line(&mut line).unwrap() > 0,
             "devkit ended before `{needle}`"
         );
-        if let Some(rest) = line.split("Submitted job ").nth(1) {
-            id = rest.split_whitespace().next().unwrap().to_string();
+        if let Some(found) = submitted_id(&line) {
+            id = found.to_string();
         }
         if line.contains(needle) {
             return (id, reader);
         }
     }
+}
+
+/// The job id of devkit's `Submitted job N` line in `text`.
+pub fn submitted_id(text: &str) -> Option<&str> {
+    text.split("Submitted job ").nth(1)?.split_whitespace().next()
+}
+
+/// `devkit slurm run ARGS` must exit with `code`, print `message`, and leave its job CANCELLED.
+fn cancelled_at_once(args: &[&str], code: i32, message: &str) {
+    let Some(conf) = slurm_conf() else { return };
+    let ctx = TestContext::new();
+    let out = slurm_run(&ctx, &conf, args)
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(code)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(err.contains(message), "{err}");
+    let id = submitted_id(&err).unwrap_or_else(|| panic!("no job id: {err}"));
+    assert_eq!(job_state(&conf, id), "CANCELLED");
 }
 
 /// The job's state according to squeue (`-t all`).
@@ -243,56 +265,21 @@ fn cancel_while_pending_leaves_no_job() {
 
 #[test]
 fn pending_beyond_the_queue_budget_is_cancelled() {
-    let Some(conf) = slurm_conf() else { return };
-    let ctx = TestContext::new();
-    let out = slurm_run(
-        &ctx,
-        &conf,
+    cancelled_at_once(
         &["--partition", "down", "--queue-timeout", "2s", "--", "true"],
-    )
-    .assert()
-    .code(156)
-    .get_output()
-    .stderr
-    .clone();
-    let err = String::from_utf8_lossy(&out);
-    assert!(err.contains("PartitionDown"), "{err}");
-    let id = err
-        .split("Submitted job ")
-        .nth(1)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap();
-    assert_eq!(job_state(&conf, id), "CANCELLED");
+        156,
+        "PartitionDown",
+    );
 }
 
 #[test]
 fn a_job_that_can_never_start_is_cancelled_at_once() {
-    let Some(conf) = slurm_conf() else { return };
-    let ctx = TestContext::new();
     // The `short` partition allows one minute: a ten-minute job would wait forever.
-    let out = slurm_run(
-        &ctx,
-        &conf,
+    cancelled_at_once(
         &["--partition", "short", "--time", "10", "--", "true"],
-    )
-    .timeout(std::time::Duration::from_secs(60))
-    .assert()
-    .code(158)
-    .get_output()
-    .stderr
-    .clone();
-    let err = String::from_utf8_lossy(&out);
-    assert!(err.contains("can never start as submitted"), "{err}");
-    let id = err
-        .split("Submitted job ")
-        .nth(1)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap();
-    assert_eq!(job_state(&conf, id), "CANCELLED");
+        158,
+        "can never start as submitted",
+    );
 }
 
 #[test]

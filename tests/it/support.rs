@@ -234,3 +234,19 @@ pub fn require_docker() -> Option<DockerEnv> {
         pass2: get("TEST_REGISTRY_PASS2"),
     })
 }
+
+/// `devkit secrets set artifactory --username USER --token-stdin` on a prepared command, the token on stdin;
+/// the output (not checked: some tests expect a failure).
+pub fn secrets_set(mut cmd: assert_cmd::Command, user: &str, token: &str) -> std::process::Output {
+    cmd.args([
+        "secrets",
+        "set",
+        "artifactory",
+        "--username",
+        user,
+        "--token-stdin",
+    ])
+    .write_stdin(token.to_string())
+    .output()
+    .unwrap()
+}
