@@ -58,7 +58,12 @@ pub fn run(args: &InitArgs, settings: &Settings, printer: &Printer) -> Result<Ex
         executable: false,
     });
 
-    let pristine = files.clone();
+    // The exact render, recorded for `devkit update` when a repository is made (not needed otherwise).
+    let pristine = if args.no_git || args.dry_run {
+        Vec::new()
+    } else {
+        files.clone()
+    };
     let plan = write::plan(&dest, files, args.force)?;
     if args.dry_run {
         let mut out = String::new();

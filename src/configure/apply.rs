@@ -97,14 +97,20 @@ fn is_private(path: &Path, format: Format) -> bool {
             .is_some_and(|n| n == ".pypirc" || n == "config.json")
 }
 
-/// Applies `ops` to the files they name, recording ownership in `owned`.
-pub fn compute(ops: &[Op], owned: &mut Owned, read: Reader<'_>) -> Result<Vec<FileChange>, ConfigureError> {
+/// The files named by `items`, each once, in first-seen order.
+fn distinct_files<'a>(items: impl Iterator<Item = (&'a PathBuf, Format)>) -> Vec<(PathBuf, Format)> {
     let mut files: Vec<(PathBuf, Format)> = Vec::new();
-    for op in ops {
-        if !files.iter().any(|(f, _)| f == &op.file) {
-            files.push((op.file.clone(), op.format));
+    for (file, format) in items {
+        if !files.iter().any(|(f, _)| f == file) {
+            files.push((file.clone(), format));
         }
     }
+    files
+}
+
+/// Applies `ops` to the files they name, recording ownership in `owned`.
+pub fn compute(ops: &[Op], owned: &mut Owned, read: Reader<'_>) -> Result<Vec<FileChange>, ConfigureError> {
+    let files = distinct_files(ops.iter().map(|o| (&o.file, o.format)));
     let mut changes = Vec::new();
     for (path, format) in files {
         let (old, mut doc) = open(&path, format, read)?;
@@ -205,12 +211,7 @@ pub fn undo_secrets(owned: &mut Owned, read: Reader<'_>) -> Result<Undone, Confi
 }
 
 fn revert_items(revert: &[Item], read: Reader<'_>) -> Result<Vec<FileChange>, ConfigureError> {
-    let mut files: Vec<(PathBuf, Format)> = Vec::new();
-    for item in revert {
-        if !files.iter().any(|(f, _)| f == &item.file) {
-            files.push((item.file.clone(), item.format));
-        }
-    }
+    let files = distinct_files(revert.iter().map(|i| (&i.file, i.format)));
     let mut changes = Vec::new();
     for (path, format) in files {
         let (old, mut doc) = open(&path, format, read)?;

@@ -59,16 +59,8 @@ impl Client {
 pub struct Target {
     /// `artifactory.url`, without a trailing slash.
     pub url: String,
-    /// PyPI repository to install from.
-    pub pypi_remote: String,
-    /// PyPI repository to upload to.
-    pub pypi_internal: String,
-    /// conda repository.
-    pub conda_remote: String,
-    /// Docker registry, `host[:port][/path prefix]`.
-    pub docker_registry: String,
-    /// Cargo repository.
-    pub cargo_remote: String,
+    /// The site's Artifactory section (repository keys, Docker registry).
+    pub artifactory: crate::site::Artifactory,
     /// The site CA bundle, if any.
     pub ca_bundle: Option<PathBuf>,
     /// `$HOME`.
@@ -122,11 +114,7 @@ impl Target {
         );
         Self {
             url: site.artifactory.url.trim_end_matches('/').to_string(),
-            pypi_remote: site.artifactory.pypi_remote.clone(),
-            pypi_internal: site.artifactory.pypi_internal.clone(),
-            conda_remote: site.artifactory.conda_remote.clone(),
-            docker_registry: site.artifactory.docker_registry.clone(),
-            cargo_remote: site.artifactory.cargo_remote.clone(),
+            artifactory: site.artifactory.clone(),
             ca_bundle: site.tls.ca_bundle_path(),
             home: settings.paths.home.clone(),
             config_home,
@@ -135,27 +123,30 @@ impl Target {
 
     /// The install index: `<url>/api/pypi/<pypi_remote>/simple`.
     pub fn pypi_simple(&self) -> String {
-        format!("{}/api/pypi/{}/simple", self.url, self.pypi_remote)
+        format!("{}/api/pypi/{}/simple", self.url, self.artifactory.pypi_remote)
     }
 
     /// The upload URL: `<url>/api/pypi/<pypi_internal>`.
     pub fn pypi_upload(&self) -> String {
-        format!("{}/api/pypi/{}", self.url, self.pypi_internal)
+        format!("{}/api/pypi/{}", self.url, self.artifactory.pypi_internal)
     }
 
     /// The conda channel base: `<url>/api/conda/<conda_remote>`.
     pub fn conda_channel(&self) -> String {
-        format!("{}/api/conda/{}", self.url, self.conda_remote)
+        format!("{}/api/conda/{}", self.url, self.artifactory.conda_remote)
     }
 
     /// The sparse index cargo uses: `sparse+<url>/api/cargo/<cargo_remote>/index/`.
     pub fn cargo_index(&self) -> String {
-        format!("sparse+{}/api/cargo/{}/index/", self.url, self.cargo_remote)
+        format!(
+            "sparse+{}/api/cargo/{}/index/",
+            self.url, self.artifactory.cargo_remote
+        )
     }
 
     /// The registry host docker asks helpers about (`host[:port]`, no path).
     pub fn docker_host(&self) -> String {
-        host_of(&self.docker_registry).to_string()
+        host_of(&self.artifactory.docker_registry).to_string()
     }
 
     /// The host netrc readers match (no port: pip, uv and curl drop it).

@@ -203,25 +203,19 @@ pub fn run<E: Exec>(
                                 .reason
                                 .as_deref()
                                 .filter(|r| classify(r) == ReasonClass::Impossible);
-                            if let Some(why) = hopeless {
-                                let why = why.to_string();
+                            let outcome = match hopeless {
+                                Some(why) => Some(Outcome::Unschedulable(why.to_string())),
+                                None if spec.queue_timeout.is_some_and(|t| submitted.elapsed() > t) => {
+                                    on(Event::QueueTimeout);
+                                    Some(Outcome::QueueTimeout)
+                                }
+                                None => None,
+                            };
+                            if let Some(outcome) = outcome {
+                                // devkit gives up on a pending job: cancel it and wait (bounded) for its end.
                                 let _ = client.scancel(std::slice::from_ref(&id), None);
                                 let info = wait_end(client, &id, spec.cancel_wait, &mut follower, on);
-                                return Ok(Report {
-                                    id,
-                                    outcome: Outcome::Unschedulable(why),
-                                    info,
-                                });
-                            }
-                            if spec.queue_timeout.is_some_and(|t| submitted.elapsed() > t) {
-                                on(Event::QueueTimeout);
-                                let _ = client.scancel(std::slice::from_ref(&id), None);
-                                let info = wait_end(client, &id, spec.cancel_wait, &mut follower, on);
-                                return Ok(Report {
-                                    id,
-                                    outcome: Outcome::QueueTimeout,
-                                    info,
-                                });
+                                return Ok(Report { id, outcome, info });
                             }
                         }
                         Some(info) => {
