@@ -6,21 +6,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The cluster's `SLURM_CONF`: in CI (`CI=true`) a missing cluster fails the test; elsewhere it is skipped loudly.
+/// The test cluster's `SLURM_CONF` (a missing cluster fails the test unless the run allows skips).
 pub fn slurm_conf() -> Option<String> {
     require_tool("sbatch")?;
-    match std::env::var("SLURM_CONF") {
-        Ok(conf) if !conf.is_empty() => Some(conf),
-        _ => {
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!(
-                    "`SLURM_CONF` is not set in CI: run ./scripts/test.sh, which starts a Slurm test cluster"
-                );
-            }
-            eprintln!("SKIPPED: no Slurm test cluster (`SLURM_CONF` unset); run ./scripts/test.sh");
-            None
-        }
-    }
+    crate::support::require_env(
+        "SLURM_CONF",
+        "the Slurm test cluster",
+        "run ./scripts/test.sh, or tests/slurm/up.sh DIR and source DIR/env",
+    )
 }
 
 /// `devkit` with the context's clean environment, as a std command (for tests that signal it).

@@ -60,7 +60,40 @@ impl TestContext {
     }
 }
 
-/// A tool the test needs: in CI (`CI=true`) its absence fails the test; elsewhere the test is skipped loudly.
+/// Whether this run allows tests to skip when something they need is missing (`DEVKIT_TEST_ALLOW_SKIP=1`).
+fn skips_allowed() -> bool {
+    std::env::var("DEVKIT_TEST_ALLOW_SKIP").is_ok_and(|v| v == "1")
+}
+
+/// The one way a test meets a missing service or tool: by default the test fails, saying what is missing and how
+/// to get it; when the run allows skips (`DEVKIT_TEST_ALLOW_SKIP=1`) the skip is printed and appended to the
+/// file named by `DEVKIT_TEST_SKIP_LOG`, which scripts/test.sh counts in the suite's closing line. Callers then
+/// return without asserting anything.
+pub fn missing(what: &str, how: &str) {
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("an unnamed test")
+        .to_string();
+    if !skips_allowed() {
+        panic!(
+            "{test} needs {what}, which this run does not have\nhint: {how}; to skip such tests instead, set DEVKIT_TEST_ALLOW_SKIP=1 (skips are counted in the closing line)"
+        );
+    }
+    eprintln!("SKIPPED {test}: needs {what} ({how})");
+    if let Some(log) = std::env::var_os("DEVKIT_TEST_SKIP_LOG") {
+        use std::io::Write;
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .expect("the skip log of scripts/test.sh is writable");
+        // One short line per skip: a single append is atomic across the parallel test threads.
+        file.write_all(format!("{test}: needs {what}\n").as_bytes())
+            .expect("the skip log of scripts/test.sh is writable");
+    }
+}
+
+/// A program the test needs on `PATH`; when absent, [`missing`] decides between failing and a counted skip.
 pub fn require_tool(name: &str) -> Option<PathBuf> {
     let found = std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
@@ -68,12 +101,21 @@ pub fn require_tool(name: &str) -> Option<PathBuf> {
             .find(|p| p.is_file())
     });
     if found.is_none() {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("`{name}` is required by this test in CI: run ./scripts/test.sh, which installs it");
-        }
-        eprintln!("SKIPPED: `{name}` not found on PATH (run ./scripts/test.sh to install it)");
+        missing(
+            &format!("`{name}` on PATH"),
+            "run ./scripts/test.sh, which installs it",
+        );
     }
     found
+}
+
+/// An environment variable that a test service's start-up script exports; when unset, [`missing`] decides.
+pub fn require_env(name: &str, service: &str, how: &str) -> Option<String> {
+    let value = std::env::var(name).ok().filter(|v| !v.is_empty());
+    if value.is_none() {
+        missing(&format!("{service} (`{name}` is unset)"), how);
+    }
+    value
 }
 
 /// Every file under `root` (relative, `/`-separated, sorted), `.git` excluded.
@@ -159,23 +201,13 @@ pub fn case_names(root: &Path) -> Vec<String> {
     names
 }
 
-/// Whether a real Secret Service is reachable (tests/keyring/session.sh provides one). In CI (`CI=true`) its
-/// absence fails the test; elsewhere the test is skipped loudly. Returns the bus address to pass to commands.
+/// A real Secret Service (tests/keyring/session.sh provides one): the bus address to pass to commands.
 pub fn require_keyring() -> Option<String> {
-    let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS")
-        .ok()
-        .filter(|v| !v.is_empty());
-    if bus.is_none() {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!(
-                "a Secret Service is required by this test in CI: run ./scripts/test.sh, which starts one"
-            );
-        }
-        eprintln!(
-            "SKIPPED: no D-Bus session (run the tests through tests/keyring/session.sh or ./scripts/test.sh)"
-        );
-    }
-    bus
+    require_env(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "a Secret Service on a D-Bus session",
+        "run the tests through tests/keyring/session.sh or ./scripts/test.sh",
+    )
 }
 
 /// Files under `root` whose bytes contain `needle`, except those in `allowed` (absolute paths).
@@ -209,21 +241,14 @@ pub struct DockerEnv {
     pub pass2: String,
 }
 
-/// The test engine and registry (`DEVKIT_TEST_DOCKER=1`, set by ./scripts/test.sh). In CI (`CI=true`) their
-/// absence fails the test; elsewhere the test is skipped loudly.
+/// The test engine and registry (`DEVKIT_TEST_DOCKER=1`, set by ./scripts/test.sh through tests/docker/up.sh).
 pub fn require_docker() -> Option<DockerEnv> {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    if var("DEVKIT_TEST_DOCKER").is_none() {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!(
-                "the test Docker engine is required by this test in CI: run ./scripts/test.sh, which starts it"
-            );
-        }
-        eprintln!(
-            "SKIPPED: no test Docker engine (source the env file of tests/docker/up.sh, or run ./scripts/test.sh)"
-        );
-        return None;
-    }
+    require_env(
+        "DEVKIT_TEST_DOCKER",
+        "the test Docker engine and registry",
+        "source the env file of tests/docker/up.sh, or run ./scripts/test.sh",
+    )?;
     let get = |name: &str| var(name).unwrap_or_else(|| panic!("`{name}` is not set by tests/docker/up.sh"));
     Some(DockerEnv {
         docker_host: get("DOCKER_HOST"),
