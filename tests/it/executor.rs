@@ -11,16 +11,16 @@ use std::time::{Duration, Instant};
 static NEXT: AtomicU32 = AtomicU32::new(0);
 
 /// One CI job as gitlab-runner would run it.
-struct CiJob {
-    ctx: TestContext,
-    conf: String,
-    id: String,
-    vars: Vec<(String, String)>,
-    exit_file: PathBuf,
+pub struct CiJob {
+    pub ctx: TestContext,
+    pub conf: String,
+    pub id: String,
+    pub vars: Vec<(String, String)>,
+    pub exit_file: PathBuf,
 }
 
 impl CiJob {
-    fn new(conf: &str) -> Self {
+    pub fn new(conf: &str) -> Self {
         let ctx = TestContext::new();
         // Unique among concurrent tests: cleanup cancels by job name.
         let id = format!("{}{:03}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
@@ -33,6 +33,8 @@ impl CiJob {
             ("CUSTOM_ENV_CI_JOB_ID".into(), id.clone()),
             ("CUSTOM_ENV_CI_PIPELINE_ID".into(), "77".into()),
             ("CUSTOM_ENV_CI_PROJECT_PATH".into(), "group/demo".into()),
+            ("CUSTOM_ENV_CI_PROJECT_ID".into(), "4242".into()),
+            ("CUSTOM_ENV_CI_RUNNER_ID".into(), "9".into()),
             ("JOB_RESPONSE_FILE".into(), response.display().to_string()),
             ("BUILD_FAILURE_EXIT_CODE".into(), "1".into()),
             ("SYSTEM_FAILURE_EXIT_CODE".into(), "2".into()),
@@ -55,12 +57,23 @@ impl CiJob {
         }
     }
 
-    fn var(mut self, name: &str, value: &str) -> Self {
+    pub fn var(mut self, name: &str, value: &str) -> Self {
         self.vars.push((format!("CUSTOM_ENV_{name}"), value.into()));
         self
     }
 
-    fn cmd(&self, args: &[&str]) -> Command {
+    /// Sets a plain environment variable (not a CI variable) of every stage.
+    pub fn env(mut self, name: &str, value: &str) -> Self {
+        self.vars.push((name.into(), value.into()));
+        self
+    }
+
+    /// The record folder of this CI job.
+    pub fn record(&self) -> PathBuf {
+        self.ctx.work.join("builds/.devkit/jobs").join(&self.id)
+    }
+
+    pub fn cmd(&self, args: &[&str]) -> Command {
         let mut cmd = devkit_std(&self.ctx, &self.conf);
         cmd.envs(self.vars.iter().map(|(k, v)| (k, v)))
             .arg("executor")
@@ -68,17 +81,17 @@ impl CiJob {
         cmd
     }
 
-    fn stage(&self, args: &[&str]) -> Output {
+    pub fn stage(&self, args: &[&str]) -> Output {
         self.cmd(args).output().unwrap()
     }
 
-    fn run(&self, stage: &str, script: &str) -> Output {
+    pub fn run(&self, stage: &str, script: &str) -> Output {
         let path = self.ctx.write(&format!("scripts/{stage}"), script);
         self.stage(&["run", path.to_str().unwrap(), stage])
     }
 
     /// The Slurm jobs carrying this CI job's name, in any state but finished.
-    fn live_jobs(&self) -> String {
+    pub fn live_jobs(&self) -> String {
         let out = Command::new("squeue")
             .env("SLURM_CONF", &self.conf)
             .args(["-h", "--name", &format!("ci-{}", self.id), "-o", "%i %T"])
@@ -88,7 +101,7 @@ impl CiJob {
     }
 }
 
-fn text(out: &Output) -> String {
+pub fn text(out: &Output) -> String {
     format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -123,6 +136,7 @@ fn a_successful_job_goes_through_every_stage() {
     assert!(after.status.success());
     assert!(job.stage(&["cleanup"]).status.success());
     assert_eq!(job.live_jobs(), "");
+    assert!(!job.record().exists(), "cleanup removes the record once Slurm confirms the end");
 }
 
 #[test]
