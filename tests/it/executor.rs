@@ -73,11 +73,16 @@ impl CiJob {
         self.ctx.work.join("builds/.devkit/jobs").join(&self.id)
     }
 
-    pub fn cmd(&self, args: &[&str]) -> Command {
+    /// `devkit` with this CI job's environment.
+    pub fn devkit(&self) -> Command {
         let mut cmd = devkit_std(&self.ctx, &self.conf);
-        cmd.envs(self.vars.iter().map(|(k, v)| (k, v)))
-            .arg("executor")
-            .args(args);
+        cmd.envs(self.vars.iter().map(|(k, v)| (k, v)));
+        cmd
+    }
+
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = self.devkit();
+        cmd.arg("executor").args(args);
         cmd
     }
 

@@ -75,7 +75,7 @@ pub fn with_gitlab(job: CiJob, gitlab: &JobsGitlab) -> CiJob {
         .env("DEVKIT_SECRET_STORE", "file")
         .env("DEVKIT_HTTP_BACKOFF_MS", "1")
         .env("DEVKIT_HTTP_TIMEOUT_S", "5");
-    let mut login = job.cmd(&[]);
+    let mut login = job.devkit();
     let out = login
         .args(["login", "gitlab", "--token-stdin"])
         .stdin(std::process::Stdio::piped())
