@@ -51,7 +51,10 @@ impl CiEnv {
         let response = var(EnvVars::JOB_RESPONSE_FILE)
             .and_then(|f| fs_err::read_to_string(f).ok())
             .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
-        let trusted = response.as_ref().and_then(|v| v.get("id")).and_then(serde_json::Value::as_u64);
+        let trusted = response
+            .as_ref()
+            .and_then(|v| v.get("id"))
+            .and_then(serde_json::Value::as_u64);
         let project = response
             .as_ref()
             .and_then(|v| v.pointer("/job_info/project_id"))
@@ -81,7 +84,8 @@ impl CiEnv {
 /// confirmed), so gitlab-runner may retry.
 fn is_system_failure(err: &anyhow::Error) -> bool {
     err.chain().any(|c| {
-        c.downcast_ref::<RunError>().is_some_and(RunError::is_system_failure)
+        c.downcast_ref::<RunError>()
+            .is_some_and(RunError::is_system_failure)
             || c.downcast_ref::<Unconfirmed>().is_some()
     })
 }
@@ -187,7 +191,13 @@ fn job_plan(ci: &CiEnv, settings: &Settings) -> Result<JobPlan> {
             _ => SacctArg::Auto,
         },
     };
-    plan(&job, extra, &settings.site.trex, &ci.job_name(), &ci.tag.comment())
+    plan(
+        &job,
+        extra,
+        &settings.site.trex,
+        &ci.job_name(),
+        &ci.tag.comment(),
+    )
 }
 
 fn prepare(ci: &CiEnv, settings: &Settings, printer: &Printer) -> Result<ExitStatus> {

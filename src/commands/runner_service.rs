@@ -101,7 +101,11 @@ pub fn install(
     printer.status("Wrote", format!("`{}`", unit.display()));
     let (reap_service, reap_timer) = reap_units(&devkit);
     let timer = unit_dir.join(REAP_TIMER);
-    write_atomic(&timer.with_extension("service"), reap_service.as_bytes(), Mode::KeepOrPublic)?;
+    write_atomic(
+        &timer.with_extension("service"),
+        reap_service.as_bytes(),
+        Mode::KeepOrPublic,
+    )?;
     write_atomic(&timer, reap_timer.as_bytes(), Mode::KeepOrPublic)?;
     printer.status("Wrote", format!("`{}` (and its .service)", timer.display()));
     printer.info(format!(

@@ -213,9 +213,9 @@ pub(crate) fn verdict(report: &Report) -> Option<String> {
             "the Slurm controller stopped answering while job {id} ran; its fate is unknown and it could not be \
              cancelled (cancel it with `scancel {id}` once the controller answers)"
         ),
-        Outcome::Held(why) => format!(
-            "job {id} stayed held ({why}) longer than the hold grace period and was cancelled"
-        ),
+        Outcome::Held(why) => {
+            format!("job {id} stayed held ({why}) longer than the hold grace period and was cancelled")
+        }
         Outcome::Interrupted(s) => match report.info.as_ref().map(|i| i.state.is_terminal()) {
             Some(true) => format!("interrupted by signal {s}: job {id} was cancelled"),
             _ => format!("interrupted by signal {s}: job {id} was asked to cancel but has not ended yet"),

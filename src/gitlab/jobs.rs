@@ -16,7 +16,10 @@ pub struct Job {
 impl Job {
     /// Whether the job is over for good (its Slurm jobs have nothing left to do).
     pub fn is_over(&self) -> bool {
-        matches!(self.status.as_str(), "success" | "failed" | "canceled" | "skipped")
+        matches!(
+            self.status.as_str(),
+            "success" | "failed" | "canceled" | "skipped"
+        )
     }
 }
 

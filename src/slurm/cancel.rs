@@ -31,7 +31,9 @@ pub fn parse_live(text: &str) -> Vec<Live> {
     text.lines()
         .filter_map(|line| {
             let mut f = line.trim().splitn(4, '|');
-            let id = f.next().filter(|i| !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()))?;
+            let id = f
+                .next()
+                .filter(|i| !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()))?;
             let state = JobState::parse(f.next()?);
             let name = f.next().unwrap_or("").to_string();
             let tag = CiTag::parse(f.next().unwrap_or(""));
@@ -83,7 +85,11 @@ impl<E: Exec> Client<E> {
 const RESEND: Duration = Duration::from_secs(5);
 
 /// Cancels `ids` and returns once Slurm confirms each is gone, or `Unconfirmed` with those left after `budget`.
-pub fn cancel_confirmed<E: Exec>(client: &Client<E>, ids: &[String], budget: Duration) -> Result<(), Unconfirmed> {
+pub fn cancel_confirmed<E: Exec>(
+    client: &Client<E>,
+    ids: &[String],
+    budget: Duration,
+) -> Result<(), Unconfirmed> {
     let start = Instant::now();
     let mut left: Vec<String> = ids.to_vec();
     left.sort();
@@ -152,8 +158,18 @@ mod tests {
     #[test]
     fn an_unanswered_cancel_is_not_a_confirmation() {
         let exec = FakeExec::default();
-        exec.push("scancel", false, "", "scancel: error: Unable to contact slurm controller (connect failure)\n");
-        exec.push("squeue", false, "", "slurm_load_jobs error: Unable to contact slurm controller (connect failure)\n");
+        exec.push(
+            "scancel",
+            false,
+            "",
+            "scancel: error: Unable to contact slurm controller (connect failure)\n",
+        );
+        exec.push(
+            "squeue",
+            false,
+            "",
+            "slurm_load_jobs error: Unable to contact slurm controller (connect failure)\n",
+        );
         let c = Client {
             exec,
             sacct: SacctMode::Off,
@@ -168,7 +184,12 @@ mod tests {
         let exec = FakeExec::default();
         exec.push("scancel", true, "", "");
         exec.push("squeue", true, "CANCELLED|None|N/A\n", "");
-        exec.push("squeue", false, "", "slurm_load_jobs error: Invalid job id specified\n");
+        exec.push(
+            "squeue",
+            false,
+            "",
+            "slurm_load_jobs error: Invalid job id specified\n",
+        );
         let c = Client {
             exec,
             sacct: SacctMode::Off,

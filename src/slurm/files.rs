@@ -42,7 +42,10 @@ pub fn append(path: &Path) -> std::io::Result<File> {
 
 /// Replaces `path` with `contents`: a new 0600 file beside it, renamed over it (readers never see a half file).
 pub fn replace(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
     let _ = std::fs::remove_file(&tmp);
     create_new(&tmp, contents, FILE_MODE)?;
@@ -67,7 +70,10 @@ mod tests {
         assert_eq!(mode(&nested), 0o700);
         create_new(&nested.join("s.sh"), b"x", SCRIPT_MODE).unwrap();
         assert_eq!(mode(&nested.join("s.sh")), 0o700);
-        assert!(create_new(&nested.join("s.sh"), b"y", SCRIPT_MODE).is_err(), "never reuses a file");
+        assert!(
+            create_new(&nested.join("s.sh"), b"y", SCRIPT_MODE).is_err(),
+            "never reuses a file"
+        );
         drop(append(&nested.join("ids")).unwrap());
         assert_eq!(mode(&nested.join("ids")), 0o600);
         replace(&nested.join("r.json"), b"{}").unwrap();

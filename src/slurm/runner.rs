@@ -122,7 +122,11 @@ fn write_files(spec: &RunSpec) -> std::io::Result<(PathBuf, PathBuf, PathBuf)> {
     let batch = spec.job_dir.join("job.sh");
     let output = spec.job_dir.join("output.log");
     let done = spec.job_dir.join("exit-status");
-    files::create_new(&user, script::user_script(&spec.work)?.as_bytes(), files::SCRIPT_MODE)?;
+    files::create_new(
+        &user,
+        script::user_script(&spec.work)?.as_bytes(),
+        files::SCRIPT_MODE,
+    )?;
     let wrapper = script::batch_script(&user, &done, spec.image.as_deref(), spec.gpus);
     files::create_new(&batch, wrapper.as_bytes(), files::SCRIPT_MODE)?;
     files::create_new(&output, b"", files::FILE_MODE)?;
@@ -131,7 +135,11 @@ fn write_files(spec: &RunSpec) -> std::io::Result<(PathBuf, PathBuf, PathBuf)> {
 
 fn record_id(spec: &RunSpec, id: &str) -> std::io::Result<()> {
     use std::io::Write as _;
-    files::create_new(&spec.job_dir.join("jobid"), format!("{id}\n").as_bytes(), files::FILE_MODE)?;
+    files::create_new(
+        &spec.job_dir.join("jobid"),
+        format!("{id}\n").as_bytes(),
+        files::FILE_MODE,
+    )?;
     if let Some(file) = &spec.id_file {
         let mut f = files::append(file)?;
         writeln!(f, "{id}")?;
@@ -214,8 +222,8 @@ pub fn run<E: Exec>(
                             }
                             let reason = info.reason.as_deref().unwrap_or("");
                             let class = classify(reason);
-                            held_since = (class == ReasonClass::Held)
-                                .then(|| held_since.unwrap_or_else(Instant::now));
+                            held_since =
+                                (class == ReasonClass::Held).then(|| held_since.unwrap_or_else(Instant::now));
                             let hold_over = held_since
                                 .zip(spec.hold_grace)
                                 .is_some_and(|(since, grace)| since.elapsed() > grace);

@@ -141,7 +141,10 @@ fn a_successful_job_goes_through_every_stage() {
     assert!(after.status.success());
     assert!(job.stage(&["cleanup"]).status.success());
     assert_eq!(job.live_jobs(), "");
-    assert!(!job.record().exists(), "cleanup removes the record once Slurm confirms the end");
+    assert!(
+        !job.record().exists(),
+        "cleanup removes the record once Slurm confirms the end"
+    );
 }
 
 #[test]

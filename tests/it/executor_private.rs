@@ -46,7 +46,10 @@ fn modes(root: &Path) -> Vec<(String, u32, bool)> {
 fn job_files_are_private_whatever_the_umask() {
     let Some(conf) = slurm_conf() else { return };
     // A folder the runner user owns, reachable through world-searchable parents.
-    let top = tempfile::Builder::new().prefix("devkit-private-").tempdir_in("/tmp").unwrap();
+    let top = tempfile::Builder::new()
+        .prefix("devkit-private-")
+        .tempdir_in("/tmp")
+        .unwrap();
     std::fs::set_permissions(top.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let home = top.path().join("home");
     std::fs::create_dir(&home).unwrap();
@@ -82,7 +85,10 @@ fn job_files_are_private_whatever_the_umask() {
     assert!(out.status.success(), "{}", text(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains("token-in-output"));
     let found = modes(&builds.join(".devkit"));
-    let job_files: Vec<_> = found.iter().filter(|(p, _, _)| p.contains("build_script-")).collect();
+    let job_files: Vec<_> = found
+        .iter()
+        .filter(|(p, _, _)| p.contains("build_script-"))
+        .collect();
     assert!(
         job_files.iter().any(|(p, _, _)| p.ends_with("user.sh"))
             && job_files.iter().any(|(p, _, _)| p.ends_with("output.log")),
@@ -101,6 +107,13 @@ fn job_files_are_private_whatever_the_umask() {
         let st = as_user(OTHER).args(["cat", path]).output().unwrap();
         assert!(!st.status.success(), "{path} readable by another user");
     }
-    let ls = as_user(OTHER).arg("ls").arg(builds.join(".devkit")).output().unwrap();
-    assert!(!ls.status.success(), "the job folders are listable by another user");
+    let ls = as_user(OTHER)
+        .arg("ls")
+        .arg(builds.join(".devkit"))
+        .output()
+        .unwrap();
+    assert!(
+        !ls.status.success(),
+        "the job folders are listable by another user"
+    );
 }

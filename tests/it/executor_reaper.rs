@@ -39,7 +39,8 @@ impl JobsGitlab {
                     ["user"] => (200, r#"{"id":1,"username":"ada","name":"Ada"}"#.to_string()),
                     ["personal_access_tokens", "self"] => (
                         200,
-                        r#"{"name":"t","scopes":["api"],"expires_at":null,"active":true,"revoked":false}"#.into(),
+                        r#"{"name":"t","scopes":["api"],"expires_at":null,"active":true,"revoked":false}"#
+                            .into(),
                     ),
                     ["projects", p, "jobs", j] => {
                         let key = (p.parse().unwrap_or(0), j.parse().unwrap_or(0));
@@ -112,7 +113,9 @@ fn a_long_controller_outage_leaves_no_job_once_it_is_back() {
     let job = CiJob::new(&cluster.conf)
         .var("DEVKIT_SLURM_CONTROLLER_TIMEOUT", "3s")
         .var("DEVKIT_SLURM_CLEANUP_TIMEOUT", "3s");
-    let script = job.ctx.write("scripts/build", "#!/bin/bash\necho up\nsleep 600\n");
+    let script = job
+        .ctx
+        .write("scripts/build", "#!/bin/bash\necho up\nsleep 600\n");
     let mut child = spawn(job.cmd(&["run", script.to_str().unwrap(), "build_script"]));
     let (id, _err) = wait_for(&mut child, "Running");
     cluster.stop_controller();
@@ -122,17 +125,30 @@ fn a_long_controller_outage_leaves_no_job_once_it_is_back() {
     // Cleanup cannot cancel: it must keep the record (the bug removed it) and say so.
     let clean = job.stage(&["cleanup"]);
     assert!(clean.status.success(), "{}", text(&clean));
-    assert!(job.record().join("jobids").exists(), "record removed without confirmation");
+    assert!(
+        job.record().join("jobids").exists(),
+        "record removed without confirmation"
+    );
     assert!(text(&clean).contains("reap"), "{}", text(&clean));
-    assert!(std::fs::read_to_string(job.record().join("jobids")).unwrap().contains(&id));
+    assert!(
+        std::fs::read_to_string(job.record().join("jobids"))
+            .unwrap()
+            .contains(&id)
+    );
     std::thread::sleep(Duration::from_secs(3));
     cluster.start_controller();
     let back = Instant::now();
-    assert!(!job.live_jobs().is_empty(), "the job survived the outage (the orphan the reaper exists for)");
+    assert!(
+        !job.live_jobs().is_empty(),
+        "the job survived the outage (the orphan the reaper exists for)"
+    );
     let out = reap(&job);
     assert!(out.status.success(), "{}", text(&out));
     no_job_within(&job, Duration::from_secs(60).saturating_sub(back.elapsed()));
-    assert!(!job.record().exists(), "record left after the reaper confirmed the end");
+    assert!(
+        !job.record().exists(),
+        "record left after the reaper confirmed the end"
+    );
     let log = std::fs::read_to_string(job.ctx.work.join("builds/.devkit/reap.log")).unwrap();
     assert!(log.contains(&id) && log.contains("cleanup ran"), "{log}");
 }
@@ -153,7 +169,11 @@ fn a_dead_driver_s_job_is_reaped_and_nothing_else() {
             "--comment=devkit-ci:runner=9,project=4242,pipeline=77".into(),
             "--wrap=sleep 300".into(),
         ],
-        vec![format!("--job-name=ci-{}", job.id), "--comment=devkit".into(), "--wrap=sleep 300".into()],
+        vec![
+            format!("--job-name=ci-{}", job.id),
+            "--comment=devkit".into(),
+            "--wrap=sleep 300".into(),
+        ],
     ]
     .iter()
     .map(|args| {
@@ -186,9 +206,16 @@ fn a_dead_driver_s_job_is_reaped_and_nothing_else() {
     }
     assert_eq!(tagged(), 0);
     for id in &others {
-        assert_eq!(crate::slurm::job_state(&conf, id), "RUNNING", "job {id} was touched");
+        assert_eq!(
+            crate::slurm::job_state(&conf, id),
+            "RUNNING",
+            "job {id} was touched"
+        );
     }
-    let _ = Command::new("scancel").env("SLURM_CONF", &conf).args(&others).status();
+    let _ = Command::new("scancel")
+        .env("SLURM_CONF", &conf)
+        .args(&others)
+        .status();
 }
 
 #[test]
@@ -200,7 +227,9 @@ fn a_job_gitlab_says_is_over_is_reaped_and_a_running_one_is_kept() {
     let unknown = with_gitlab(CiJob::new(&conf), &gitlab);
     let mut children = Vec::new();
     for job in [&over, &running, &unknown] {
-        let script = job.ctx.write("scripts/build", "#!/bin/bash\necho hi\nsleep 300\n");
+        let script = job
+            .ctx
+            .write("scripts/build", "#!/bin/bash\necho hi\nsleep 300\n");
         let mut child = spawn(job.cmd(&["run", script.to_str().unwrap(), "build_script"]));
         let (_id, err) = wait_for(&mut child, "Submitted");
         children.push((child, err));
@@ -210,7 +239,11 @@ fn a_job_gitlab_says_is_over_is_reaped_and_a_running_one_is_kept() {
     // The drivers are alive: only GitLab's word decides. A 404 (unknown) keeps the job.
     let out = reap(&over);
     assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("GitLab says the CI job is canceled"), "{}", text(&out));
+    assert!(
+        text(&out).contains("GitLab says the CI job is canceled"),
+        "{}",
+        text(&out)
+    );
     no_job_within(&over, Duration::from_secs(30));
     assert_ne!(running.live_jobs(), "");
     assert_ne!(unknown.live_jobs(), "");
@@ -238,7 +271,11 @@ fn config_runs_the_reaper_at_most_once_a_minute() {
     let first = std::fs::read_to_string(&stamp).unwrap();
     std::thread::sleep(Duration::from_millis(1100));
     assert!(job.stage(&["config"]).status.success());
-    assert_eq!(std::fs::read_to_string(&stamp).unwrap(), first, "reaped twice within a minute");
+    assert_eq!(
+        std::fs::read_to_string(&stamp).unwrap(),
+        first,
+        "reaped twice within a minute"
+    );
     assert!(
         !text(&out).contains("Reaper"),
         "config's stderr is a job log: the reaper prints nothing there"

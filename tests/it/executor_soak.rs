@@ -32,7 +32,9 @@ fn job(conf: &str, builds: &Path) -> CiJob {
 }
 
 fn signal_group(pid: u32, sig: &str) {
-    let _ = Command::new("kill").args([sig, "--", &format!("-{pid}")]).status();
+    let _ = Command::new("kill")
+        .args([sig, "--", &format!("-{pid}")])
+        .status();
 }
 
 /// One worker: CI jobs until `until`, each ended one of three ways, each followed by cleanup.
@@ -42,7 +44,10 @@ fn worker(conf: String, builds: PathBuf, seed: u64, until: Instant) -> u32 {
     while Instant::now() < until {
         let ci = job(&conf, &builds);
         let secs = 1 + rng.below(5);
-        let script = ci.ctx.write("scripts/build", &format!("#!/bin/bash\necho soak\nsleep {secs}\n"));
+        let script = ci.ctx.write(
+            "scripts/build",
+            &format!("#!/bin/bash\necho soak\nsleep {secs}\n"),
+        );
         let child = spawn(ci.cmd(&["run", script.to_str().unwrap(), "build_script"]));
         std::thread::sleep(Duration::from_millis(rng.below(4000)));
         match rng.below(3) {
@@ -64,7 +69,11 @@ fn orphans(conf: &str) -> Vec<String> {
         .args(["-h", "-o", "%i %T %k"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "squeue failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "squeue failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter(|l| l.contains(&format!("devkit-ci:runner={RUNNER},")))
@@ -74,7 +83,11 @@ fn orphans(conf: &str) -> Vec<String> {
 
 fn records(builds: &Path) -> Vec<String> {
     std::fs::read_dir(builds.join(".devkit/jobs"))
-        .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
         .unwrap_or_default()
 }
 

@@ -339,9 +339,7 @@ impl PrivateCluster {
         let pid = pid.trim().to_string();
         Command::new("kill").arg(&pid).status().unwrap();
         let t = Instant::now();
-        let alive = || {
-            std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| !c.is_empty())
-        };
+        let alive = || std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| !c.is_empty());
         while alive() && t.elapsed() < Duration::from_secs(30) {
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -367,7 +365,10 @@ impl PrivateCluster {
             if ok {
                 break;
             }
-            assert!(t.elapsed() < Duration::from_secs(60), "slurmctld does not answer after a restart");
+            assert!(
+                t.elapsed() < Duration::from_secs(60),
+                "slurmctld does not answer after a restart"
+            );
             std::thread::sleep(Duration::from_millis(200));
         }
         let pid = std::fs::read_to_string(self.pid_file("slurmctld.pid")).unwrap_or_default();

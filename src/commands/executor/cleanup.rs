@@ -78,7 +78,9 @@ pub(super) fn run(ci: &CiEnv, settings: &Settings, printer: &Printer) -> Result<
     }
     let record = record_dir(ci, settings);
     match finish(&client(budget), &record, ci.tag.job, budget) {
-        Ok(ids) if !ids.is_empty() => printer.debug(format!("Slurm confirmed that job(s) {} ended", ids.join(" "))),
+        Ok(ids) if !ids.is_empty() => {
+            printer.debug(format!("Slurm confirmed that job(s) {} ended", ids.join(" ")))
+        }
         Ok(_) => {}
         Err(e) => printer.warn(format!(
             "{e}; the record stays in `{}` and `devkit executor reap` cancels them once Slurm answers",

@@ -39,7 +39,11 @@ pub(super) enum Verdict {
 }
 
 /// The decision for a CI job with live Slurm jobs. GitLab is asked only when the local facts do not decide.
-pub(super) fn decide(driver: Option<Driver>, cleanup_pending: bool, gitlab: impl FnOnce() -> Gitlab) -> Verdict {
+pub(super) fn decide(
+    driver: Option<Driver>,
+    cleanup_pending: bool,
+    gitlab: impl FnOnce() -> Gitlab,
+) -> Verdict {
     if cleanup_pending {
         return Verdict::Cancel("its cleanup ran but Slurm had not confirmed the end".into());
     }
@@ -133,7 +137,11 @@ pub(super) fn run(settings: &Settings, printer: &Printer, quiet: bool) -> Result
     let mut by_job: BTreeMap<u64, (CiTag, Vec<&Live>)> = BTreeMap::new();
     for l in &live {
         if let Some(tag) = l.tag {
-            by_job.entry(tag.job).or_insert_with(|| (tag, Vec::new())).1.push(l);
+            by_job
+                .entry(tag.job)
+                .or_insert_with(|| (tag, Vec::new()))
+                .1
+                .push(l);
         }
     }
     let mut asker = Asker {
@@ -158,11 +166,18 @@ pub(super) fn run(settings: &Settings, printer: &Printer, quiet: bool) -> Result
         match finish(&slurm, rec, *job, BUDGET) {
             Ok(done) => {
                 let done = if done.is_empty() { ids } else { done };
-                log.line(&format!("cancelled Slurm job(s) {} of {}: {why}", done.join(" "), describe(*tag)));
+                log.line(&format!(
+                    "cancelled Slurm job(s) {} of {}: {why}",
+                    done.join(" "),
+                    describe(*tag)
+                ));
             }
             Err(e) => {
                 failed += 1;
-                log.line(&format!("could not cancel the Slurm jobs of {} ({why}): {e}", describe(*tag)));
+                log.line(&format!(
+                    "could not cancel the Slurm jobs of {} ({why}): {e}",
+                    describe(*tag)
+                ));
             }
         }
     }
@@ -179,7 +194,9 @@ pub(super) fn run(settings: &Settings, printer: &Printer, quiet: bool) -> Result
         };
         if rec.cleanup_pending() || (dead && over()) {
             match finish(&slurm, rec, *job, BUDGET) {
-                Ok(_) => log.line(&format!("removed the record of CI job {job}: Slurm confirmed its jobs ended")),
+                Ok(_) => log.line(&format!(
+                    "removed the record of CI job {job}: Slurm confirmed its jobs ended"
+                )),
                 Err(e) => {
                     failed += 1;
                     log.line(&format!("kept the record of CI job {job}: {e}"));
@@ -188,12 +205,18 @@ pub(super) fn run(settings: &Settings, printer: &Printer, quiet: bool) -> Result
         }
     }
     if quiet || printer.verbosity() == Verbosity::Quiet {
-        return Ok(if failed == 0 { ExitStatus::Success } else { ExitStatus::Failure });
+        return Ok(if failed == 0 {
+            ExitStatus::Success
+        } else {
+            ExitStatus::Failure
+        });
     }
     Ok(if failed == 0 {
         ExitStatus::Success
     } else {
-        printer.warn(format!("{failed} CI job(s) could not be reaped; the next run tries again"));
+        printer.warn(format!(
+            "{failed} CI job(s) could not be reaped; the next run tries again"
+        ));
         ExitStatus::Failure
     })
 }
@@ -232,9 +255,15 @@ mod tests {
     #[test]
     fn local_facts_decide_before_gitlab() {
         let never = || -> Gitlab { panic!("GitLab asked") };
-        assert!(matches!(decide(Some(Driver::Alive), true, never), Verdict::Cancel(_)));
+        assert!(matches!(
+            decide(Some(Driver::Alive), true, never),
+            Verdict::Cancel(_)
+        ));
         assert!(matches!(decide(None, true, never), Verdict::Cancel(_)));
-        assert!(matches!(decide(Some(Driver::Dead), false, never), Verdict::Cancel(_)));
+        assert!(matches!(
+            decide(Some(Driver::Dead), false, never),
+            Verdict::Cancel(_)
+        ));
     }
 
     #[test]
@@ -245,7 +274,10 @@ mod tests {
                 Verdict::Cancel("GitLab says the CI job is canceled".into())
             );
             assert_eq!(decide(driver, false, || Gitlab::Running), Verdict::Keep);
-            assert_eq!(decide(driver, false, || Gitlab::Unknown("401".into())), Verdict::Keep);
+            assert_eq!(
+                decide(driver, false, || Gitlab::Unknown("401".into())),
+                Verdict::Keep
+            );
         }
     }
 }
