@@ -2,7 +2,7 @@
 //! controller), repeating the cancel and escalating to SIGKILL within a budget. Nobody may forget a job id
 //! before this says the job is gone; "scancel returned" or "the controller did not answer" is not enough.
 
-use super::client::{Client, ClientError, Exec, current_user_id, is_invalid_job, msg};
+use super::client::{Client, ClientError, Exec, current_user_id, msg};
 use super::state::JobState;
 use super::tag::CiTag;
 use std::time::{Duration, Instant};
@@ -69,15 +69,7 @@ impl<E: Exec> Client<E> {
     fn kill_all(&self, ids: &[String]) -> Result<(), ClientError> {
         let mut argv = vec!["--signal=KILL".to_string(), "--full".to_string()];
         argv.extend(ids.iter().cloned());
-        let out = self.run("scancel", &argv, None)?;
-        if out.success || is_invalid_job(&out) {
-            Ok(())
-        } else {
-            Err(ClientError::Failed {
-                program: "scancel".into(),
-                message: msg(&out),
-            })
-        }
+        self.scancel_argv(&argv)
     }
 }
 
@@ -140,7 +132,7 @@ pub fn cancel_confirmed<E: Exec>(
 
 #[cfg(test)]
 mod tests {
-    use super::super::client::{SacctMode, fake::FakeExec};
+    use super::super::client::fake::{FakeExec, client};
     use super::*;
 
     #[test]
@@ -164,16 +156,20 @@ mod tests {
             "",
             "scancel: error: Unable to contact slurm controller (connect failure)\n",
         );
+        // A zero budget escalates to SIGKILL at once; that fails the same way.
+        exec.push(
+            "scancel",
+            false,
+            "",
+            "scancel: error: Unable to contact slurm controller\n",
+        );
         exec.push(
             "squeue",
             false,
             "",
             "slurm_load_jobs error: Unable to contact slurm controller (connect failure)\n",
         );
-        let c = Client {
-            exec,
-            sacct: SacctMode::Off,
-        };
+        let c = client(exec);
         let err = cancel_confirmed(&c, &["7".into(), "8".into()], Duration::ZERO).unwrap_err();
         assert_eq!(err.ids, ["7", "8"]);
         assert!(err.to_string().contains("Unable to contact"), "{err}");
@@ -190,10 +186,7 @@ mod tests {
             "",
             "slurm_load_jobs error: Invalid job id specified\n",
         );
-        let c = Client {
-            exec,
-            sacct: SacctMode::Off,
-        };
+        let c = client(exec);
         cancel_confirmed(&c, &["7".into(), "8".into(), "7".into()], Duration::from_secs(5)).unwrap();
     }
 }

@@ -263,7 +263,12 @@ impl<E: Exec> Client<E> {
             }
         }
         argv.extend(ids.iter().cloned());
-        let out = self.run("scancel", &argv, None)?;
+        self.scancel_argv(&argv)
+    }
+
+    /// `scancel ARGV`; ids Slurm no longer knows are not an error.
+    pub(super) fn scancel_argv(&self, argv: &[String]) -> Result<(), ClientError> {
+        let out = self.run("scancel", argv, None)?;
         if out.success || is_invalid_job(&out) {
             Ok(())
         } else {
@@ -308,6 +313,14 @@ pub(crate) mod fake {
                     stderr: stderr.into(),
                 },
             ));
+        }
+    }
+
+    /// A client over canned replies, without sacct.
+    pub fn client(exec: FakeExec) -> Client<FakeExec> {
+        Client {
+            exec,
+            sacct: SacctMode::Off,
         }
     }
 

@@ -95,6 +95,16 @@ impl CiJob {
         self.stage(&["run", path.to_str().unwrap(), stage])
     }
 
+    /// Starts a long build_script and kills its driver (SIGKILL to the group) right after the submission, as
+    /// after gitlab-runner's force-kill timeout: the Slurm job is left behind.
+    pub fn orphan_a_job(&self) {
+        let script = self.ctx.write("scripts/build", "#!/bin/bash\nsleep 300\n");
+        let mut child = spawn(self.cmd(&["run", script.to_str().unwrap(), "build_script"]));
+        let (_id, _err) = wait_for(&mut child, "Submitted");
+        kill_group(child.id(), "-KILL");
+        let _ = child.wait();
+    }
+
     /// The Slurm jobs carrying this CI job's name, in any state but finished.
     pub fn live_jobs(&self) -> String {
         let out = Command::new("squeue")
@@ -234,12 +244,7 @@ fn cancel_while_pending_leaves_no_job() {
 fn cleanup_cancels_a_job_left_behind() {
     let Some(conf) = slurm_conf() else { return };
     let job = CiJob::new(&conf);
-    let script = job.ctx.write("scripts/build", "#!/bin/bash\nsleep 300\n");
-    let mut child = spawn(job.cmd(&["run", script.to_str().unwrap(), "build_script"]));
-    let (_id, _err) = wait_for(&mut child, "Submitted");
-    // The driver dies without a chance to cancel (SIGKILL), as after gitlab-runner's force-kill timeout.
-    kill_group(child.id(), "-KILL");
-    let _ = child.wait();
+    job.orphan_a_job();
     assert_ne!(job.live_jobs(), "");
     assert!(job.stage(&["cleanup"]).status.success());
     let t = Instant::now();

@@ -157,11 +157,7 @@ fn a_long_controller_outage_leaves_no_job_once_it_is_back() {
 fn a_dead_driver_s_job_is_reaped_and_nothing_else() {
     let Some(conf) = slurm_conf() else { return };
     let job = CiJob::new(&conf);
-    let script = job.ctx.write("scripts/build", "#!/bin/bash\nsleep 300\n");
-    let mut child = spawn(job.cmd(&["run", script.to_str().unwrap(), "build_script"]));
-    let (_id, _err) = wait_for(&mut child, "Submitted");
-    kill_group(child.id(), "-KILL");
-    let _ = child.wait();
+    job.orphan_a_job();
     // Jobs the reaper must never touch: untagged, a look-alike comment, `devkit slurm run`'s own.
     let others: Vec<String> = [
         vec!["--wrap=sleep 300".to_string()],
@@ -206,10 +202,10 @@ fn a_dead_driver_s_job_is_reaped_and_nothing_else() {
     }
     assert_eq!(tagged(), 0);
     for id in &others {
-        assert_eq!(
-            crate::slurm::job_state(&conf, id),
-            "RUNNING",
-            "job {id} was touched"
+        let state = crate::slurm::job_state(&conf, id);
+        assert!(
+            matches!(state.as_str(), "RUNNING" | "PENDING"),
+            "job {id} was touched: {state}"
         );
     }
     let _ = Command::new("scancel")
