@@ -48,6 +48,10 @@ pub struct SlurmJobArgs {
     /// Longest wait in the queue before the job is cancelled (same forms as `--time`; default: no limit).
     #[arg(long, value_name = "TIME")]
     pub queue_timeout: Option<String>,
+    /// How long a job may stay held for an infrastructure reason (PartitionDown, NodeDown, JobHeldAdmin, ...)
+    /// before it is cancelled, naming the reason (default: site `trex.hold_grace`; `0` = wait).
+    #[arg(long, value_name = "TIME")]
+    pub hold_grace: Option<String>,
     /// How long the Slurm controller may stay unreachable before devkit gives up.
     #[arg(long, value_name = "TIME", default_value = "120s")]
     pub controller_timeout: String,
@@ -103,8 +107,12 @@ pub enum ExecutorCommand {
     Prepare,
     /// Run one stage script: the user's script as a Slurm job, other stages on this node.
     Run(ExecutorRunArgs),
-    /// Cancel every Slurm job the CI job left behind and remove its state.
+    /// Cancel every Slurm job the CI job left behind; its record is removed once Slurm confirms they ended.
     Cleanup,
+    /// Cancel the Slurm jobs of CI jobs that are over: GitLab says the job no longer runs, its driver died, or
+    /// its cleanup could not confirm the end. Only jobs of this user tagged by devkit are ever touched; each
+    /// cancel is logged in `<builds_dir>/.devkit/reap.log`.
+    Reap,
 }
 
 /// Arguments of `devkit executor run`.

@@ -24,6 +24,7 @@ pub(crate) struct JobPlan {
     pub gpus: bool,
     pub queue_timeout: Option<Duration>,
     pub controller_timeout: Duration,
+    pub hold_grace: Option<Duration>,
     pub sacct: SacctMode,
 }
 
@@ -82,6 +83,10 @@ pub(crate) fn plan(
             .map(|t| dur("--queue-timeout", t))
             .transpose()?,
         controller_timeout: dur("--controller-timeout", &job.controller_timeout)?,
+        hold_grace: match job.hold_grace.as_deref().unwrap_or(&trex.hold_grace) {
+            "" | "0" => None,
+            t => Some(dur("--hold-grace", t)?),
+        },
         sacct: match job.sacct {
             SacctArg::Auto => SacctMode::Auto,
             SacctArg::Db => SacctMode::Database,
@@ -205,8 +210,12 @@ pub(crate) fn verdict(report: &Report) -> Option<String> {
             "job {id} can never start as submitted ({why}) and was cancelled; fix the request (partition, time, account, QoS)"
         ),
         Outcome::ControllerUnreachable => format!(
-            "the Slurm controller stopped answering while job {id} ran; its fate is unknown (it was asked to cancel)"
+            "the Slurm controller stopped answering while job {id} ran; its fate is unknown and it could not be \
+             cancelled (cancel it with `scancel {id}` once the controller answers)"
         ),
+        Outcome::Held(why) => {
+            format!("job {id} stayed held ({why}) longer than the hold grace period and was cancelled")
+        }
         Outcome::Interrupted(s) => match report.info.as_ref().map(|i| i.state.is_terminal()) {
             Some(true) => format!("interrupted by signal {s}: job {id} was cancelled"),
             _ => format!("interrupted by signal {s}: job {id} was asked to cancel but has not ended yet"),
@@ -268,6 +277,7 @@ pub fn run(args: &SlurmRunArgs, settings: &Settings, printer: &Printer) -> Resul
         gpus: plan.gpus,
         queue_timeout: plan.queue_timeout,
         controller_timeout: plan.controller_timeout,
+        hold_grace: plan.hold_grace,
         cancel_wait: Duration::from_secs(30),
         id_file: None,
     };

@@ -3,6 +3,7 @@
 
 mod client;
 mod error;
+pub mod jobs;
 pub mod keys;
 mod pagination;
 pub mod projects;

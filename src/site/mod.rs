@@ -89,6 +89,14 @@ pub struct Trex {
     pub builds_dir: String,
     /// Base of CI caches (custom executor), on shared storage; `~/` is the user's home.
     pub cache_dir: String,
+    /// How long a CI job may stay held for an infrastructure reason before it ends as a system failure
+    /// (`10m`, `600`, ...; empty or `0` = wait for the CI timeout).
+    #[serde(default = "default_hold_grace")]
+    pub hold_grace: String,
+}
+
+fn default_hold_grace() -> String {
+    "10m".into()
 }
 
 /// JupyterHub settings of the site.

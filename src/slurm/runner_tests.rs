@@ -12,6 +12,7 @@ fn spec(dir: &Path) -> RunSpec {
         gpus: false,
         queue_timeout: None,
         controller_timeout: Duration::from_secs(5),
+        hold_grace: None,
         cancel_wait: Duration::from_secs(1),
         id_file: Some(dir.join("ids")),
     }

@@ -325,6 +325,52 @@ impl PrivateCluster {
     pub fn pid_file(&self, name: &str) -> PathBuf {
         self.dir.path().join("run").join(name)
     }
+
+    /// Stops slurmctld (SIGTERM: it saves its state, the jobs keep running on the node) and waits for its end.
+    pub fn stop_controller(&self) {
+        let pid = std::fs::read_to_string(self.pid_file("slurmctld.pid")).unwrap();
+        let pid = pid.trim().to_string();
+        Command::new("kill").arg(&pid).status().unwrap();
+        let t = Instant::now();
+        let alive = || std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| !c.is_empty());
+        while alive() && t.elapsed() < Duration::from_secs(30) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert!(!alive(), "slurmctld did not stop");
+    }
+
+    /// Starts slurmctld again from its saved state (no `-c`), as after a controller restart, and waits until
+    /// it answers.
+    pub fn start_controller(&self) {
+        let st = Command::new("slurmctld")
+            .env("SLURM_CONF", &self.conf)
+            .args(["-f", &self.conf])
+            .status()
+            .unwrap();
+        assert!(st.success(), "slurmctld did not start");
+        let t = Instant::now();
+        loop {
+            let ok = Command::new("squeue")
+                .env("SLURM_CONF", &self.conf)
+                .arg("-h")
+                .output()
+                .is_ok_and(|o| o.status.success());
+            if ok {
+                break;
+            }
+            assert!(
+                t.elapsed() < Duration::from_secs(60),
+                "slurmctld does not answer after a restart"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        let pid = std::fs::read_to_string(self.pid_file("slurmctld.pid")).unwrap_or_default();
+        let pids = self.dir.path().join("pids");
+        let mut list = std::fs::read_to_string(&pids).unwrap_or_default();
+        list.push_str(pid.trim());
+        list.push('\n');
+        std::fs::write(pids, list).unwrap();
+    }
 }
 
 impl Drop for PrivateCluster {
