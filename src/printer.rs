@@ -16,6 +16,17 @@ pub enum Verbosity {
     Verbose,
 }
 
+/// Whether `message` is said for the first time in this process (and remembers it).
+fn first_time(message: &str) -> bool {
+    static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut said = SAID.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if said.iter().any(|m| m == message) {
+        return false;
+    }
+    said.push(message.to_string());
+    true
+}
+
 /// The printer every command writes through.
 #[derive(Debug, Clone)]
 pub struct Printer {
@@ -81,9 +92,11 @@ impl Printer {
         }
     }
 
-    /// A warning: something the user should know, the command goes on.
+    /// A warning: something the user should know, the command goes on. Each warning is said at most once per
+    /// process, however many printers or steps meet the same condition.
     pub fn warn(&self, message: impl Display) {
-        if self.verbosity >= Verbosity::Normal {
+        let message = message.to_string();
+        if self.verbosity >= Verbosity::Normal && first_time(&message) {
             eprintln!("{}: {message}", self.paint("1;33", "warning"));
         }
     }

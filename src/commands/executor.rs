@@ -6,7 +6,8 @@
 use super::slurm::{JobPlan, execute, expand_home, interrupt_flag, plan, unique_name, verdict};
 use crate::cli::{ExecutorCommand, ExecutorRunArgs, SacctArg, SlurmJobArgs};
 use crate::env_vars::EnvVars;
-use crate::error::{ExitStatus, UserError, classify};
+use crate::error::{ExitStatus, UserError};
+use crate::failure::classify;
 use crate::printer::Printer;
 use crate::settings::Settings;
 use crate::slurm::options;

@@ -45,6 +45,19 @@ pub enum Reason {
     KeyringUnavailable(String),
 }
 
+impl Reason {
+    /// For a fallback, the one plain sentence a user reads (with its fix); the raw cause stays in the reason.
+    pub fn fallback_sentence(&self, location: &str) -> Option<String> {
+        matches!(self, Self::KeyringUnavailable(_)).then(|| {
+            format!(
+                "no system keyring answered, so devkit keeps your secrets in the owner-only file `{location}`; \
+                 to use a keyring, unlock or start one (e.g. gnome-keyring), or set DEVKIT_SECRET_STORE=file to \
+                 choose the file and silence this warning"
+            )
+        })
+    }
+}
+
 /// A secret store, whichever backend it is.
 #[derive(Debug, Clone)]
 pub enum SecretStore {

@@ -10,6 +10,7 @@ mod configure_files;
 mod docker_cargo;
 mod docker_registry;
 mod executor;
+mod exit_codes;
 mod fake_artifactory;
 mod fake_gitlab;
 mod gitlab;
