@@ -52,14 +52,22 @@ fn environmental(cause: &(dyn std::error::Error + 'static)) -> bool {
 /// unknown causes only is an unexpected state, so an internal error too.
 pub fn classify(err: &anyhow::Error) -> (ExitStatus, Vec<String>) {
     let mut hints = Vec::new();
-    let mut user = false;
-    let mut bug = false;
+    // A `UserError` or `Bug` given as `.context(...)` is not visible in `chain()` as its type: anyhow finds the
+    // outermost one of each by downcasting the whole error.
+    let context_user = err.downcast_ref::<UserError>();
+    let mut user = context_user.is_some();
+    let mut bug = err.downcast_ref::<Bug>().is_some();
+    if let Some(e) = context_user {
+        hints.extend(e.hint.clone());
+    }
     for cause in err.chain() {
         if cause.is::<Bug>() {
             bug = true;
         } else if let Some(e) = cause.downcast_ref::<UserError>() {
             user = true;
-            hints.extend(e.hint.clone());
+            if !hints.contains(&e.hint.clone().unwrap_or_default()) {
+                hints.extend(e.hint.clone());
+            }
         } else if let Some(hint) = leaf_hint(cause) {
             user = true;
             hints.extend(hint);
