@@ -1,5 +1,5 @@
 //! Exit statuses and the two error types of the command layer (a user failure with its fix, a bug). A leaf
-//! module: the classification of whole error chains is in `crate::failure`, which knows every leaf error.
+//! module: the classification of whole error chains is in the `failure` module, which knows every leaf error.
 
 use std::process::ExitCode;
 

@@ -78,7 +78,7 @@ impl Step for ArtifactoryLogin {
             };
             match ctx.ops.artifactory_login(&user, &token) {
                 Ok(()) => return Outcome::Done(format!("token of `{user}` stored for {url}")),
-                Err(e) if attempt < tries => ctx.printer.warn(format!("{e:#}; try again ({how})")),
+                Err(e) if attempt < tries => ctx.printer.warn(format!("{e:#}: try again")),
                 Err(e) => {
                     let mut failed = Outcome::from_error(&e);
                     if let Outcome::Failed { what_to_do, .. } = &mut failed {

@@ -134,7 +134,7 @@ impl GitlabLogin {
                     return Ok(Outcome::Done(format!("logged in as `{user}` on {url}")));
                 }
                 Verdict::Unusable(why) if attempt < tries => {
-                    ctx.printer.warn(format!("{why}; try again ({how})"));
+                    ctx.printer.warn(format!("{why}: try again"));
                 }
                 Verdict::Unusable(why) => {
                     return Ok(Outcome::Failed {

@@ -46,7 +46,8 @@ fn resumable(ctx: &StepContext<'_>) -> Option<ProjectRecord> {
 /// The git work tree that contains `dir`, if any.
 fn enclosing_repository(dir: &Path) -> Option<PathBuf> {
     let repo = git2::Repository::discover(dir).ok()?;
-    Some(repo.workdir().unwrap_or_else(|| repo.path()).to_path_buf())
+    let top = repo.workdir().unwrap_or_else(|| repo.path());
+    Some(top.components().collect())
 }
 
 /// Why `name` cannot be a new project in `cwd` under `namespace`, if it cannot.
@@ -87,7 +88,19 @@ fn start(ctx: &mut StepContext<'_>) -> Result<Outcome> {
     let client = ctx.ops.gitlab_client(Some(token))?;
     let namespace = ctx.answers.namespace.clone().unwrap_or(user);
     let gitlab = ctx.settings.site.gitlab.url.clone();
-    let inside = enclosing_repository(&cwd);
+    if let Some(top) = enclosing_repository(&cwd) {
+        return Err(UserError::with_hint(
+            format!(
+                "the current folder `{}` is inside the git repository `{}`: a first project cannot go there \
+                 (nothing was written)",
+                cwd.display(),
+                top.display()
+            ),
+            "`cd` to a folder outside any repository first (for example `cd ~`), or skip the first project \
+             with `--skip project`",
+        )
+        .into());
+    }
     let tries = if ctx.interactive { TRIES } else { 1 };
     if ctx.interactive && ctx.answers.project.is_none() {
         ctx.printer.info(format!(
@@ -105,18 +118,6 @@ fn start(ctx: &mut StepContext<'_>) -> Result<Outcome> {
         };
         if name.is_empty() {
             return Ok(Outcome::Skipped("no first project".into()));
-        }
-        if let Some(top) = &inside {
-            return Err(UserError::with_hint(
-                format!(
-                    "the current folder `{}` is inside the git repository `{}`: a new project cannot go there \
-                     (nothing was written)",
-                    cwd.display(),
-                    top.display()
-                ),
-                "`cd` to a folder outside any repository (for example `cd ~`) and run `devkit onboard` again",
-            )
-            .into());
         }
         match refusal(&name, &cwd, &namespace, &client)? {
             Some(why) if attempt < tries => ctx.printer.warn(format!("{why}; try again")),

@@ -16,6 +16,7 @@ mod fake_gitlab;
 mod gitlab;
 mod images;
 mod init;
+mod layers;
 mod login;
 mod login_pip;
 mod onboard;

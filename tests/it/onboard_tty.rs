@@ -25,6 +25,8 @@ fn tools_path(root: &Path) -> Option<PathBuf> {
 struct Setup {
     t: GitlabTest,
     artifactory: FakeArtifactory,
+    /// The Docker registry: Artifactory's own host, as at the site.
+    registry: String,
     path: String,
 }
 
@@ -32,8 +34,15 @@ impl Setup {
     fn new() -> Option<Self> {
         let t = GitlabTest::new();
         let path = tools_path(&t.ctx.home.join("..").join("tools"))?;
+        let artifactory = FakeArtifactory::start(&[], None);
+        let registry = artifactory
+            .url
+            .trim_start_matches("http://")
+            .trim_end_matches("/artifactory")
+            .to_string();
         Some(Self {
-            artifactory: FakeArtifactory::start(&[], None),
+            artifactory,
+            registry,
             path: path.display().to_string(),
             t,
         })
@@ -44,7 +53,7 @@ impl Setup {
             ("PATH", self.path.as_str()),
             ("DEVKIT_GITLAB_URL", self.t.gitlab.url()),
             ("DEVKIT_ARTIFACTORY_URL", self.artifactory.url.as_str()),
-            ("DEVKIT_ARTIFACTORY_DOCKER_REGISTRY", "127.0.0.1:9"),
+            ("DEVKIT_ARTIFACTORY_DOCKER_REGISTRY", self.registry.as_str()),
             ("DEVKIT_TREX_LOGIN_HOST", "127.0.0.1"),
             ("DEVKIT_TREX_LOGIN_HOST_OUTSIDE", "127.0.0.1"),
             ("DEVKIT_SECRET_STORE", "file"),
@@ -57,7 +66,13 @@ impl Setup {
     /// `devkit onboard` in `cwd` with these `[expected, reply]` steps: exit code and screen, without the
     /// terminal's colour and cursor sequences.
     fn onboard(&self, cwd: &Path, steps: &serde_json::Value) -> Option<(i32, String)> {
-        let (code, screen) = drive_in(&self.t.ctx, cwd, &self.env(), &steps.to_string(), &["onboard"])?;
+        self.onboard_with(cwd, steps, &[])
+    }
+
+    /// [`Setup::onboard`] with more arguments.
+    fn onboard_with(&self, cwd: &Path, steps: &serde_json::Value, more: &[&str]) -> Option<(i32, String)> {
+        let args: Vec<&str> = ["onboard"].iter().chain(more).copied().collect();
+        let (code, screen) = drive_in(&self.t.ctx, cwd, &self.env(), &steps.to_string(), &args)?;
         let escapes = regex::Regex::new(r"\x1b\[[0-9;]*[A-Za-z]").unwrap();
         Some((code, escapes.replace_all(&screen, "").replace('\r', "")))
     }
@@ -136,12 +151,17 @@ fn every_trap_is_left_by_running_onboard_again() {
         ["GitLab personal access token", "glpat-mistyped\r"],
         ["GitLab personal access token", format!("{ADA_TOKEN}\r")],
         ["Artifactory user name", "ada\r"],
+        ["Artifactory token", "art-mistyped\r"],
         ["Artifactory token", format!("{art_token}\r")],
-        ["Name of the first project", "demo\r"],
     ]);
-    let Some((code, first)) = s.onboard(&checkout, &steps) else {
+    let Some((code, first)) = s.onboard_with(&checkout, &steps, &["--project", "demo"]) else {
         return;
     };
+    println!("--- first run, inside a checkout ---\n{first}");
+    assert!(first.contains("try again"), "{first}");
+    for secret in ["glpat-mistyped", "art-mistyped", ADA_TOKEN, art_token.as_str()] {
+        assert!(!first.contains(secret), "a secret was echoed: {first}");
+    }
     assert_eq!(code, 1, "{first}");
     assert!(
         first.contains("read_api") && first.contains("a new token is needed"),
