@@ -30,6 +30,7 @@ pub fn describe(reason: &Reason) -> String {
     match reason {
         Reason::Forced => "chosen by `DEVKIT_SECRET_STORE`".into(),
         Reason::KeyringAvailable => "the system keyring answered".into(),
-        Reason::KeyringUnavailable(why) => format!("fallback: {why}"),
+        // The raw cause (D-Bus text) is a debug line of `open`, shown with -v.
+        Reason::KeyringUnavailable(_) => "fallback: no system keyring answered (the cause with -v)".into(),
     }
 }

@@ -2,47 +2,11 @@
 //! terminal (long values wrap under their column instead of making one long line).
 
 use super::{Check, Status};
+use crate::printer::fold;
 use std::fmt::Write as _;
 
-/// The width the text fits in.
-pub const WIDTH: usize = 100;
-
-/// Splits `text` into lines of at most `width` characters, at spaces when it can (a word longer than `width`
-/// is cut).
-fn fold(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(10);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        let mut word = word.to_string();
-        loop {
-            let used = line.chars().count();
-            let len = word.chars().count();
-            let sep = usize::from(used > 0);
-            if used + sep + len <= width {
-                if sep == 1 {
-                    line.push(' ');
-                }
-                line.push_str(&word);
-                break;
-            }
-            if used > 0 {
-                lines.push(std::mem::take(&mut line));
-                continue;
-            }
-            let cut = word.char_indices().nth(width).map_or(word.len(), |(i, _)| i);
-            lines.push(word[..cut].to_string());
-            word = word[cut..].to_string();
-            if word.is_empty() {
-                break;
-            }
-        }
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
+/// The width the text fits in (the printer's).
+pub use crate::printer::WIDTH;
 
 /// The text of `checks`, every line at most [`WIDTH`] characters.
 pub fn text(checks: &[Check]) -> String {
@@ -63,13 +27,13 @@ pub fn text(checks: &[Check]) -> String {
             let _ = writeln!(out, "{}", first.trim_end());
             first = pad.clone();
         }
-        for (i, line) in fold(&c.detail, room).into_iter().enumerate() {
+        for (i, line) in fold(&c.detail, room, true).into_iter().enumerate() {
             let lead = if i == 0 { first.as_str() } else { pad.as_str() };
             let _ = writeln!(out, "{}", format!("{lead}{line}").trim_end());
         }
         if let Some(h) = &c.hint {
             if c.status != Status::Ok {
-                for line in fold(&format!("hint: {h}"), room) {
+                for line in fold(&format!("hint: {h}"), room, true) {
                     let _ = writeln!(out, "{pad}{line}");
                 }
             }

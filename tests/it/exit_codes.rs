@@ -90,6 +90,9 @@ fn a_panic_is_an_internal_error_with_a_short_bug_message() {
         "the default panic message is replaced: {text}"
     );
     assert_eq!(text.lines().count(), 2, "{text}");
+    let mut s = settings();
+    s.add_filter(r"at src/[a-z_/]+\.rs:\d+", "at [SOURCE]");
+    s.bind(|| insta::assert_snapshot!("internal_error", text));
 }
 
 #[test]
@@ -124,4 +127,5 @@ fn runner_list_of_a_missing_config_fails_clearly() {
         "{text}"
     );
     assert!(text.contains("hint: "), "{text}");
+    settings().bind(|| insta::assert_snapshot!("runner_list_missing_config", text));
 }
