@@ -5,7 +5,7 @@
 use std::fmt::Display;
 use std::io::{IsTerminal, Write};
 
-/// The width warnings are folded to.
+/// The width of a terminal devkit's tables fit in.
 pub const WIDTH: usize = 100;
 
 /// How much the printer says on stderr.
@@ -141,8 +141,7 @@ impl Printer {
     pub fn warn(&self, message: impl Display) {
         let message = message.to_string();
         if self.verbosity >= Verbosity::Normal && first_time(&message) {
-            let lines = fold(&message, WIDTH - "warning: ".len(), false);
-            eprintln!("{}: {}", self.paint("1;33", "warning"), lines.join("\n         "));
+            eprintln!("{}: {message}", self.paint("1;33", "warning"));
         }
     }
 

@@ -50,9 +50,8 @@ impl Reason {
     pub fn fallback_sentence(&self, location: &str) -> Option<String> {
         matches!(self, Self::KeyringUnavailable(_)).then(|| {
             format!(
-                "no system keyring answered, so devkit keeps your secrets in the owner-only file `{location}`; \
-                 to use a keyring, unlock or start one (e.g. gnome-keyring), or set DEVKIT_SECRET_STORE=file to \
-                 choose the file and silence this warning"
+                "no system keyring answered: secrets go to the owner-only file `{location}` (start or \
+                 unlock a keyring, or set DEVKIT_SECRET_STORE=file to silence this)"
             )
         })
     }
