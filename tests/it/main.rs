@@ -21,6 +21,7 @@ mod login;
 mod login_pip;
 mod onboard;
 mod onboard_script;
+mod onboard_steps;
 mod onboard_tty;
 mod pipeline;
 mod plugin_spec;
