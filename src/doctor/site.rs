@@ -14,7 +14,11 @@ pub fn check(settings: &Settings) -> Check {
     let mut by_origin: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for (key, origin) in &settings.origins {
         if !matches!(origin, Origin::Embedded) {
-            by_origin.entry(origin.to_string()).or_default().push(key);
+            let group = match origin {
+                Origin::Env(_) => "environment".to_string(),
+                other => other.to_string(),
+            };
+            by_origin.entry(group).or_default().push(key);
         }
     }
     let detail = if by_origin.is_empty() {

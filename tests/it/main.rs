@@ -9,6 +9,7 @@ mod configure_conda;
 mod configure_files;
 mod docker_cargo;
 mod docker_registry;
+mod doctor;
 mod executor;
 mod exit_codes;
 mod fake_artifactory;
