@@ -130,7 +130,15 @@ fn start(ctx: &mut StepContext<'_>) -> Result<Outcome> {
                         data.push(format!("{key}={v}"));
                     }
                 }
-                ctx.ops.scaffold(&dest, &ctx.answers.template, &data)?;
+                match ctx.ops.scaffold(&dest, &ctx.answers.template, &data) {
+                    Ok(()) => {}
+                    // `devkit init` writes all or nothing: a name the template refuses can be typed again.
+                    Err(e) if attempt < tries && !dest.exists() => {
+                        ctx.printer.warn(format!("{e:#}: try again"));
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                }
                 let record = ProjectRecord {
                     path: format!("{namespace}/{name}"),
                     dir: dest,

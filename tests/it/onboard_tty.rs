@@ -193,11 +193,17 @@ fn every_trap_is_left_by_running_onboard_again() {
 
     // outside the checkout; the push fails once
     t.gitlab.state().fail_next_push = true;
-    let steps = serde_json::json!([["Name of the first project", "demo\r"]]);
+    // a name the template refuses (lowercase only) is asked again, nothing written
+    let steps = serde_json::json!([
+        ["Name of the first project", "Demo\r"],
+        ["Name of the first project", "demo\r"]
+    ]);
     let Some((code, second)) = s.onboard(&t.ctx.work, &steps) else {
         return;
     };
     assert_eq!(code, 1, "{second}");
+    assert!(has(&second, "does not match"), "{second}");
+    assert!(!t.ctx.work.join("Demo").exists());
     assert!(has(&second, "cannot push"), "{second}");
     assert!(has(&second, "run `devkit onboard` again"), "{second}");
     assert!(has(&second, "Already done [3/9] gitlab-login"), "{second}");
