@@ -18,6 +18,8 @@ impl EnvVars {
     pub const HOME: &'static str = "HOME";
     /// Turns on debug output, as `-v` does (also used by the CI plugins).
     pub const DEVKIT_TRACE: &'static str = "DEVKIT_TRACE";
+    /// Makes devkit panic on purpose before running the command, to test how a bug is reported (exit 70).
+    pub const DEVKIT_TEST_PANIC: &'static str = "DEVKIT_TEST_PANIC";
     /// Folder of `devkit slurm run` job files (shared with the compute nodes).
     pub const DEVKIT_SLURM_DIR: &'static str = "DEVKIT_SLURM_DIR";
     /// Where finished Slurm jobs are looked up: `auto`, `db`, `completion`, `off`.

@@ -10,6 +10,7 @@ pub mod configure;
 pub mod doctor;
 pub mod env_vars;
 pub mod error;
+pub mod failure;
 pub mod gitlab;
 pub mod images;
 pub mod onboard;

@@ -5,6 +5,9 @@
 use std::fmt::Display;
 use std::io::{IsTerminal, Write};
 
+/// The width of a terminal devkit's tables fit in.
+pub const WIDTH: usize = 100;
+
 /// How much the printer says on stderr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verbosity {
@@ -14,6 +17,58 @@ pub enum Verbosity {
     Normal,
     /// Also debug lines.
     Verbose,
+}
+
+/// Splits `text` into lines of at most `width` characters at spaces; a word longer than `width` is cut when
+/// `cut`, else left whole on its own line (a URL or a path stays copyable).
+pub fn fold(text: &str, width: usize, cut: bool) -> Vec<String> {
+    let width = width.max(10);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let mut word = word.to_string();
+        loop {
+            let used = line.chars().count();
+            let len = word.chars().count();
+            let sep = usize::from(used > 0);
+            if used + sep + len <= width {
+                if sep == 1 {
+                    line.push(' ');
+                }
+                line.push_str(&word);
+                break;
+            }
+            if used > 0 {
+                lines.push(std::mem::take(&mut line));
+                continue;
+            }
+            if !cut {
+                lines.push(std::mem::take(&mut word));
+                break;
+            }
+            let cut = word.char_indices().nth(width).map_or(word.len(), |(i, _)| i);
+            lines.push(word[..cut].to_string());
+            word = word[cut..].to_string();
+            if word.is_empty() {
+                break;
+            }
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// Whether `message` is said for the first time in this process (and remembers it).
+fn first_time(message: &str) -> bool {
+    static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut said = SAID.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if said.iter().any(|m| m == message) {
+        return false;
+    }
+    said.push(message.to_string());
+    true
 }
 
 /// The printer every command writes through.
@@ -60,7 +115,7 @@ impl Printer {
     pub fn progress(&self, message: impl Display) {
         if self.tty && self.verbosity == Verbosity::Normal {
             let mut line = message.to_string();
-            if let Some((cut, _)) = line.char_indices().nth(100) {
+            if let Some((cut, _)) = line.char_indices().nth(WIDTH) {
                 line.truncate(cut);
             }
             eprint!("\r\x1b[2K{line}");
@@ -81,9 +136,11 @@ impl Printer {
         }
     }
 
-    /// A warning: something the user should know, the command goes on.
+    /// A warning: something the user should know, the command goes on. Each warning is said at most once per
+    /// process, however many printers or steps meet the same condition.
     pub fn warn(&self, message: impl Display) {
-        if self.verbosity >= Verbosity::Normal {
+        let message = message.to_string();
+        if self.verbosity >= Verbosity::Normal && first_time(&message) {
             eprintln!("{}: {message}", self.paint("1;33", "warning"));
         }
     }
@@ -126,5 +183,23 @@ impl Printer {
         let mut out = std::io::stdout().lock();
         out.write_all(bytes)?;
         out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fold;
+
+    #[test]
+    fn fold_keeps_long_words_whole_unless_asked_to_cut() {
+        let url = format!("https://example.org/{}", "a".repeat(40));
+        assert_eq!(
+            fold(&format!("see {url} now"), 20, false),
+            ["see", url.as_str(), "now"]
+        );
+        let cut = fold(&url, 20, true);
+        assert!(cut.iter().all(|l| l.chars().count() <= 20));
+        assert_eq!(cut.concat(), url);
+        assert_eq!(fold("", 20, false), [""]);
     }
 }

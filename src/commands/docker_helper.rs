@@ -3,10 +3,9 @@
 //! protocol's purpose; messages go to stderr and never carry it.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use crate::cli::GlobalArgs;
 use crate::env_vars::EnvVars;
 use crate::secret::Secret;
-use crate::settings::Settings;
+use crate::settings::{Overrides, Settings};
 use crate::store::{self, SecretStore, StoreKind, host_of, service_for_host};
 use anyhow::{Context, Result, bail};
 use std::io::{Read, Write};
@@ -35,9 +34,7 @@ fn run(action: Option<&str>) -> Result<ExitCode> {
     if !matches!(action, "get" | "store" | "erase" | "list") {
         bail!("unknown action `{action}`: expected get, store, erase, list or version");
     }
-    let global = GlobalArgs {
-        quiet: true,
-        verbose: false,
+    let global = Overrides {
         site: std::env::var_os(EnvVars::DEVKIT_SITE).map(Into::into),
         set: Vec::new(),
     };

@@ -2,14 +2,13 @@
 //! fails.
 
 use crate::cli::{Format, FormatArgs};
-use crate::doctor::{self, Check, Context, Status};
+use crate::doctor::{self, Check, Context};
 use crate::env_vars::EnvVars;
 use crate::error::ExitStatus;
 use crate::gitlab::{Client, ClientConfig};
 use crate::printer::Printer;
 use crate::settings::Settings;
 use anyhow::Result;
-use std::fmt::Write as _;
 use std::time::Duration;
 
 /// Runs `devkit doctor`.
@@ -20,7 +19,7 @@ pub fn run(args: &FormatArgs, settings: &Settings, printer: &Printer) -> Result<
             "ok": !doctor::any_failed(&checks),
             "checks": checks,
         }))?,
-        Format::Text => render(&checks),
+        Format::Text => doctor::render::text(&checks),
     };
     printer.data(&text)?;
     Ok(if doctor::any_failed(&checks) {
@@ -59,28 +58,4 @@ pub fn checks(settings: &Settings, printer: &Printer) -> Vec<Check> {
         artifactory_login_hint: crate::onboard::artifactory::LOGIN_HINT,
     };
     doctor::run_all(&ctx)
-}
-
-/// One line per check, its hint below it, and a summary.
-pub fn render(checks: &[Check]) -> String {
-    let mut out = String::new();
-    let width = checks.iter().map(|c| c.name.len()).max().unwrap_or(0);
-    for c in checks {
-        let _ = writeln!(out, "{:<7} {:<width$}  {}", c.status.word(), c.name, c.detail);
-        if let Some(h) = &c.hint {
-            if c.status != Status::Ok {
-                let _ = writeln!(out, "{:<7} {:<width$}  hint: {h}", "", "");
-            }
-        }
-    }
-    let count = |s: Status| checks.iter().filter(|c| c.status == s).count();
-    let _ = write!(
-        out,
-        "{} ok, {} warning(s), {} failed, {} skipped",
-        count(Status::Ok),
-        count(Status::Warn),
-        count(Status::Fail),
-        count(Status::Skipped)
-    );
-    out
 }

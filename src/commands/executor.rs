@@ -10,7 +10,8 @@ mod reap;
 use super::slurm::{JobPlan, execute, expand_home, interrupt_flag, plan, unique_name, verdict};
 use crate::cli::{ExecutorCommand, ExecutorRunArgs, SacctArg, SlurmJobArgs};
 use crate::env_vars::EnvVars;
-use crate::error::{ExitStatus, UserError, classify};
+use crate::error::{ExitStatus, UserError};
+use crate::failure::classify;
 use crate::printer::Printer;
 use crate::settings::Settings;
 use crate::slurm::options;
@@ -81,12 +82,14 @@ impl CiEnv {
 }
 
 /// Whether an error is the infrastructure's (controller unreachable, job folder unwritable, cancellation not
-/// confirmed), so gitlab-runner may retry.
+/// confirmed, any I/O error on the runner node), so gitlab-runner may retry. For other commands an I/O error is
+/// the environment's (exit 1); for the executor the environment is the infrastructure, never the user's build.
 fn is_system_failure(err: &anyhow::Error) -> bool {
     err.chain().any(|c| {
         c.downcast_ref::<RunError>()
             .is_some_and(RunError::is_system_failure)
             || c.downcast_ref::<Unconfirmed>().is_some()
+            || c.downcast_ref::<std::io::Error>().is_some()
     })
 }
 

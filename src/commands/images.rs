@@ -232,7 +232,17 @@ pub fn build(args: &ImagesArgs, settings: &Settings, printer: &Printer) -> Resul
             BuildEvent::Log(line) => printer.debug(line),
         }));
         printer.progress_done();
-        let id = outcome?;
+        let id = outcome.map_err(|e| {
+            let err = anyhow::Error::new(e);
+            if printer.verbosity() < crate::printer::Verbosity::Verbose {
+                err.context(UserError::with_hint(
+                    format!("cannot build {reference}"),
+                    "run again with -v to see the output of every build step",
+                ))
+            } else {
+                err
+            }
+        })?;
         printer.status("Built", format!("{reference} {}", short_id(&id)));
     }
     Ok(ExitStatus::Success)

@@ -66,7 +66,7 @@ pub fn publish(dest: &Path, args: &InitGitlabArgs, settings: &Settings, printer:
 }
 
 /// `git@host:path.git`, or `ssh://git@host:port/path.git` on another port.
-fn ssh_url(settings: &Settings, path: &str) -> String {
+pub fn ssh_url(settings: &Settings, path: &str) -> String {
     let g = &settings.site.gitlab;
     if g.ssh_port == 22 {
         format!("git@{}:{path}.git", g.ssh_host)
@@ -75,7 +75,7 @@ fn ssh_url(settings: &Settings, path: &str) -> String {
     }
 }
 
-fn push(dir: &Path, url: &str, token: &Secret, home: &Path) -> Result<(), git2::Error> {
+pub fn push(dir: &Path, url: &str, token: &Secret, home: &Path) -> Result<(), git2::Error> {
     let repo = git2::Repository::open(dir)?;
     if repo.find_remote("origin").is_ok() {
         repo.remote_set_url("origin", url)?;

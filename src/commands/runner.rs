@@ -222,6 +222,13 @@ fn delete_in_gitlab(settings: &Settings, entry: &Existing, printer: &Printer) ->
 
 fn list(args: &RunnerListArgs, settings: &Settings, printer: &Printer) -> Result<ExitStatus> {
     let path = config_path(&args.config.runner_config, settings);
+    if !path.exists() && args.config.runner_config != "~/.gitlab-runner/config.toml" {
+        return Err(UserError::with_hint(
+            format!("no gitlab-runner configuration `{}`", path.display()),
+            "check the path given to --runner-config",
+        )
+        .into());
+    }
     let entries = ConfigFile::load(&path)?.entries();
     let remote = match &args.project {
         Some(p) => {

@@ -49,7 +49,7 @@ pub fn install(
     settings: &Settings,
     printer: &Printer,
 ) -> Result<ExitStatus> {
-    let runner = find_on_path("gitlab-runner").unwrap_or_else(|| {
+    let runner = which::which("gitlab-runner").unwrap_or_else(|_| {
         printer.warn("`gitlab-runner` is not on PATH: install it (https://docs.gitlab.com/runner/install/)");
         PathBuf::from("/usr/bin/gitlab-runner")
     });
@@ -113,10 +113,4 @@ pub fn install(
          keep them running after you log out:  loginctl enable-linger $USER"
     ));
     Ok(ExitStatus::Success)
-}
-
-fn find_on_path(name: &str) -> Option<PathBuf> {
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|p| p.join(name))
-        .find(|p| p.is_file())
 }

@@ -7,6 +7,7 @@ mod gitlab_token;
 mod http;
 pub mod process;
 mod reach;
+pub mod render;
 mod runners;
 mod site;
 mod slurm;

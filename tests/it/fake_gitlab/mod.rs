@@ -3,6 +3,7 @@
 //! runners; GitLab's status codes and error bodies; pagination with `Link` and `x-*` headers; a request log;
 //! fault injection (429 with `Retry-After`, 5xx, HTML pages).
 
+mod push_fault;
 mod routes;
 pub mod state;
 

@@ -102,6 +102,10 @@ pub struct State {
     pub max_per_page: usize,
     pub log: Vec<Logged>,
     pub repos: PathBuf,
+    /// The next created project's repository refuses pushes until [`State::release_held`] (push_fault.rs).
+    pub fail_next_push: bool,
+    /// Repositories held away, with where they belong.
+    pub held: Vec<(PathBuf, PathBuf)>,
     next_id: u64,
 }
 
@@ -119,6 +123,8 @@ impl State {
             max_per_page: 100,
             log: Vec::new(),
             repos: repos.to_path_buf(),
+            fail_next_push: false,
+            held: Vec::new(),
             next_id: 100,
         }
     }
@@ -180,6 +186,7 @@ impl State {
             "git init --bare: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+        self.hold_if_asked(&repo);
         self.projects.push(Project {
             id,
             path_with_namespace: path.into(),
