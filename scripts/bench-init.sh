@@ -227,16 +227,17 @@ for s, t in one_core.items():
     print(f"devkit {s} on one core (taskset -c 0): {t*1000:.1f} ms, all cores {m[f'devkit-{s}']*1000:.1f} ms ({t/m[f'devkit-{s}']:.2f}x)")
 print()
 print("Targets:")
-r = m["copier-small"] / m["devkit-small"]
-print(f"  ~40 files: devkit >= {T['copier_small']}x faster than copier        {r:7.1f}x  {check(r >= T['copier_small'], 'copier ~40')}")
-r = m["cookiecutter-small"] / m["devkit-small"]
-print(f"  ~40 files: devkit >= {T['cookie_small']}x faster than cookiecutter  {r:7.1f}x  {check(r >= T['cookie_small'], 'cookiecutter ~40')}")
-r = m["copier-large"] / m["devkit-large"]
-print(f"  ~1000 files: devkit >= {T['copier_large']}x faster than copier      {r:7.1f}x  {check(r >= T['copier_large'], 'copier ~1000')}")
-r = m["copier-heavy"] / m["devkit-heavy"]
-print(f"  heavy ~40: devkit >= {T['copier_heavy']}x faster than copier        {r:7.1f}x  {check(r >= T['copier_heavy'], 'copier heavy ~40')}")
-r = m["cookiecutter-heavy"] / m["devkit-heavy"]
-print(f"  heavy ~40: devkit >= {T['cookie_heavy']}x faster than cookiecutter  {r:7.1f}x  {check(r >= T['cookie_heavy'], 'cookiecutter heavy ~40')}")
+# (label, other tool, size, target key): devkit at least that many times faster than the other tool.
+for label, tool, size, key in (
+    ("light ~40", "copier", "small", "copier_small"),
+    ("light ~40", "cookiecutter", "small", "cookie_small"),
+    ("light ~1000", "copier", "large", "copier_large"),
+    ("heavy ~40", "copier", "heavy", "copier_heavy"),
+    ("heavy ~40", "cookiecutter", "heavy", "cookie_heavy"),
+):
+    r = m[f"{tool}-{size}"] / m[f"devkit-{size}"]
+    what = f"{label}: devkit >= {T[key]}x faster than {tool}"
+    print(f"  {what:<50} {r:7.1f}x  {check(r >= T[key], f'{tool} {label}')}")
 r = m["devkit-heavy-large"] / m["cp-heavy-large"]
 print(f"  heavy ~1000: devkit within {T['cp_heavy_large']}x of cp -r               {r:7.1f}x  {check(r <= T['cp_heavy_large'], 'cp -r heavy ~1000')}")
 print(f"  peak RSS of devkit (~1000 files) < 40 MB          {rss_kb/1000:6.1f} MB  {check(rss_kb < T['rss_kb'], 'peak RSS')}")
