@@ -21,6 +21,8 @@ mod fake_gitlab;
 mod gitlab;
 mod images;
 mod init;
+mod init_hostile;
+mod init_sandbox_props;
 mod layers;
 mod login;
 mod login_pip;
