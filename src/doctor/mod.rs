@@ -118,3 +118,6 @@ pub fn run_all(ctx: &Context<'_>) -> Vec<Check> {
 pub fn any_failed(checks: &[Check]) -> bool {
     checks.iter().any(|c| c.status == Status::Fail)
 }
+
+#[cfg(test)]
+mod tests;
