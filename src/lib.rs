@@ -11,6 +11,7 @@ pub mod doctor;
 pub mod env_vars;
 pub mod error;
 pub mod gitlab;
+pub mod http;
 pub mod images;
 pub mod onboard;
 pub mod printer;

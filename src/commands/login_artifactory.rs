@@ -7,6 +7,7 @@ use crate::artifactory::{ArtifactoryError, Revoked, Session, username_from_jwt};
 use crate::atomic_file::{FileLock, ensure_private_dir};
 use crate::cli::{LoginArtifactoryArgs, LogoutArtifactoryArgs};
 use crate::error::{ExitStatus, UserError};
+use crate::http::HttpError;
 use crate::printer::Printer;
 use crate::secret::Secret;
 use crate::settings::Settings;
@@ -29,14 +30,17 @@ pub fn artifactory(
         configure::rerender(settings, printer, &user)?;
         return Ok(ExitStatus::Success);
     }
+    let previous = previous_token(&store, settings, args.username.as_deref())?;
     let (user, token, stored) = if args.password_stdin {
         let user = args.username.clone().ok_or_else(|| {
             UserError::with_hint("`--password-stdin` needs your user name", "add `--username USER`")
         })?;
         let password = read_stdin("password")?;
         let lifetime = u64::from(settings.site.artifactory.token_lifetime_days) * 86_400;
-        let (token, stored) =
-            session::client(settings)?.create_token(&user, &password, lifetime, session::now())?;
+        let client = session::client(settings)?;
+        let (token, stored) = client
+            .create_token(&user, &password, lifetime, DESCRIPTION, session::now())
+            .map_err(|e| lost_creation(e, &user))?;
         (user, token, stored)
     } else if args.token_stdin {
         let token = read_stdin("token")?;
@@ -50,6 +54,20 @@ pub fn artifactory(
         .into());
     };
     save(&store, settings, &user, &token, &stored)?;
+    if args.password_stdin {
+        session::record_minted(settings, &user, &stored, None)?;
+    }
+    // The new token is stored: now the ones it replaces can go.
+    revoke_minted(settings, printer, &user, &token, stored.token_id.as_deref())?;
+    if let Some((old_user, old_session)) =
+        previous.filter(|(u, s)| u == &user && s.token_id != stored.token_id)
+    {
+        if old_session.refresh_token.is_none() {
+            printer.info(format!(
+                "the previous token of `{old_user}` was one you created (`--token-stdin`): devkit leaves it valid"
+            ));
+        }
+    }
     let expiry = match stored.expires_at {
         Some(at) => format!(
             "expires in {} days",
@@ -68,6 +86,92 @@ pub fn artifactory(
     );
     configure::rerender(settings, printer, &user)?;
     Ok(ExitStatus::Success)
+}
+
+/// The description of the tokens devkit mints.
+const DESCRIPTION: &str = "devkit login artifactory";
+
+/// The stored user and session before this login, if any.
+fn previous_token(
+    store: &crate::store::SecretStore,
+    settings: &Settings,
+    given: Option<&str>,
+) -> Result<Option<(String, Session)>> {
+    let Ok(user) = session::user(store, settings, given) else {
+        return Ok(None);
+    };
+    let Some(token) = store.get(&session::token_service(settings), &user)? else {
+        return Ok(None);
+    };
+    let stored = session::load(store, settings, &user, &token)?;
+    // A refreshable token stored before devkit kept its record was minted by devkit too.
+    if stored.refresh_token.is_some() {
+        if let Some(id) = &stored.token_id {
+            let mut record = session::minted_record(settings)?;
+            record.add(crate::artifactory::minted::Minted {
+                host: crate::store::host_of(&settings.site.artifactory.url).to_string(),
+                user: user.clone(),
+                id: id.clone(),
+                expires_at: stored.expires_at,
+            });
+            record.save().context("cannot write the token record")?;
+        }
+    }
+    Ok(Some((user, stored)))
+}
+
+/// A token creation whose answer was lost: nothing is stored, and the user learns exactly what may exist.
+fn lost_creation(e: ArtifactoryError, user: &str) -> anyhow::Error {
+    match e {
+        ArtifactoryError::Http(HttpError::AnswerLost { reason, .. }) => UserError::with_hint(
+            format!(
+                "artifactory may have created a token for `{user}`, but its answer was lost ({reason}); nothing \
+                 was stored and the request was not sent again"
+            ),
+            format!(
+                "run the login again; a token devkit never received (description `{DESCRIPTION}`) may be listed in \
+                 Artifactory's web UI (Edit Profile > Access tokens): revoke it there"
+            ),
+        )
+        .into(),
+        other => other.into(),
+    }
+}
+
+/// Revokes every token devkit minted for `user` on this Artifactory except `keep`, authenticating with
+/// `bearer`; each outcome is reported, and the record forgets what is gone.
+fn revoke_minted(
+    settings: &Settings,
+    printer: &Printer,
+    user: &str,
+    bearer: &Secret,
+    keep: Option<&str>,
+) -> Result<()> {
+    let host = crate::store::host_of(&settings.site.artifactory.url).to_string();
+    let mut record = session::minted_record(settings)?;
+    let others = record.others(&host, user, keep, session::now());
+    if others.is_empty() {
+        return Ok(());
+    }
+    let client = session::client(settings)?;
+    for old in others {
+        match client.revoke(&old.id, bearer) {
+            Ok(Revoked::Now) => {
+                printer.status("Revoked", format!("the previous Artifactory token `{}`", old.id));
+                record.forget(&host, &old.id, session::now());
+            }
+            Ok(Revoked::Already | Revoked::Refused(404)) => record.forget(&host, &old.id, session::now()),
+            Ok(Revoked::Refused(status)) => printer.warn(format!(
+                "artifactory did not revoke the previous token `{}` ({status}); it stays valid until it expires",
+                old.id
+            )),
+            Err(e) => printer.warn(format!(
+                "the previous token `{}` was not revoked: {e}; devkit tries again at the next login or logout",
+                old.id
+            )),
+        }
+    }
+    record.save().context("cannot write the token record")
 }
 
 /// Checks a token the user created (ping, then an authenticated request to the PyPI repository); the user
@@ -151,6 +255,7 @@ fn revoke(
     };
     let client: Client = session::client(settings)?;
     let mut token = token;
+    revoke_minted(settings, printer, user, &token, Some(&id))?;
     let mut outcome = client.revoke(&id, &token);
     // A 401 with a refreshable token: the access token expired; refresh it and revoke the new one.
     if matches!(outcome, Ok(Revoked::Refused(401))) && stored.refresh_token.is_some() {
@@ -162,6 +267,18 @@ fn revoke(
                 outcome = client.revoke(&id, &token);
             }
         }
+    }
+    if matches!(
+        outcome,
+        Ok(Revoked::Now | Revoked::Already | Revoked::Refused(404))
+    ) {
+        let mut record = session::minted_record(settings)?;
+        record.forget(
+            crate::store::host_of(&settings.site.artifactory.url),
+            &id,
+            session::now(),
+        );
+        record.save().context("cannot write the token record")?;
     }
     match outcome {
         Ok(Revoked::Now) => printer.status("Revoked", format!("the Artifactory token `{id}`")),

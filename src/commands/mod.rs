@@ -8,6 +8,7 @@ pub(crate) mod doctor;
 mod executor;
 pub(crate) mod gitlab;
 pub(crate) mod gitlab_api;
+pub(crate) mod http_setup;
 mod images;
 pub(crate) mod init;
 mod init_gitlab;
