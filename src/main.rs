@@ -19,6 +19,7 @@ fn main() -> ExitCode {
     };
     let no_color = std::env::var_os(devkit::env_vars::EnvVars::NO_COLOR).is_some_and(|v| !v.is_empty());
     let printer = Printer::new(verbosity, no_color);
+    printer.install_tracing();
     match devkit::commands::run(cli, &printer) {
         Ok(status) => status.into(),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,

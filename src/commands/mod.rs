@@ -17,6 +17,7 @@ pub(crate) mod login_artifactory;
 mod onboard;
 mod prompt;
 pub(crate) mod runner;
+mod runner_reconcile;
 mod runner_service;
 pub(crate) mod secret_store;
 pub(crate) mod secrets;

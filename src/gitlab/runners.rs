@@ -80,3 +80,23 @@ pub fn delete(client: &Client, token: &Secret) -> Result<(), GitlabError> {
 pub fn list_project(client: &Client, project_id: u64) -> Result<Vec<Listed>, GitlabError> {
     client.get_all(&format!("/projects/{project_id}/runners"))
 }
+
+/// Gives the runner `id` a new authentication token (`POST /runners/:id/reset_authentication_token`, PAT with
+/// `manage_runner` or `api`); the old token stops working. Sending it twice leaves one valid token, the last.
+pub fn reset_token(client: &Client, id: u64) -> Result<Created, GitlabError> {
+    #[derive(Deserialize)]
+    struct Reset {
+        #[serde(deserialize_with = "secret")]
+        token: Secret,
+        token_expires_at: Option<String>,
+    }
+    let r: Reset = client.post(
+        &format!("/runners/{id}/reset_authentication_token"),
+        &serde_json::json!({}),
+    )?;
+    Ok(Created {
+        id,
+        token: r.token,
+        token_expires_at: r.token_expires_at,
+    })
+}
