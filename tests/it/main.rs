@@ -13,6 +13,7 @@ mod executor;
 mod fake_artifactory;
 mod fake_gitlab;
 mod gitlab;
+mod http_faults;
 mod images;
 mod init;
 mod login;

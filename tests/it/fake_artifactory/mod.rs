@@ -21,6 +21,14 @@ pub enum Fault {
     Status(u16, Option<u64>),
     /// A status with an HTML body, as a proxy or a maintenance page answers.
     Html(u16),
+    /// A status with this JSON body (JFrog's `{"errors":[{"message":...}]}`).
+    Json(u16, String),
+    /// The request is carried out, then its answer is replaced by this status (a gateway that timed out).
+    AfterAction(u16),
+    /// The request is carried out, then the connection drops without an answer.
+    DropAfterAction,
+    /// Answered normally (to aim the next faults at later requests).
+    Pass,
 }
 
 #[derive(Debug, Clone)]
@@ -114,6 +122,20 @@ impl FakeArtifactory {
         self.state.lock().unwrap().issued.clone()
     }
 
+    /// The ids of the access tokens of `user` still valid (not revoked, not expired).
+    pub fn valid_ids(&self, user: &str) -> Vec<String> {
+        let st = self.state.lock().unwrap();
+        let t = now();
+        let mut ids: Vec<String> = st
+            .tokens
+            .values()
+            .filter(|r| !r.revoked && r.exp > t && r.user == user)
+            .map(|r| r.id.clone())
+            .collect();
+        ids.sort();
+        ids
+    }
+
     /// The access tokens still valid (not revoked, not expired).
     pub fn valid_tokens(&self) -> Vec<String> {
         let st = self.state.lock().unwrap();
@@ -161,6 +183,12 @@ fn serve(stream: TcpStream, state: &Mutex<State>, upstream: Option<&str>) -> std
     let req = read_request(&stream)?;
     let path = req.path.split('?').next().unwrap_or_default().to_string();
     let fault = state.lock().unwrap().faults.pop_front();
+    let after = match &fault {
+        Some(Fault::AfterAction(s)) => Some(Some(*s)),
+        Some(Fault::DropAfterAction) => Some(None),
+        _ => None,
+    };
+    let fault = fault.filter(|f| after.is_none() && !matches!(f, Fault::Pass));
     let (status, ctype, extra, body) = if let Some(fault) = fault {
         match fault {
             Fault::Status(s, retry) => (
@@ -175,6 +203,8 @@ fn serve(stream: TcpStream, state: &Mutex<State>, upstream: Option<&str>) -> std
                 String::new(),
                 "<html><body>Maintenance</body></html>".into(),
             ),
+            Fault::Json(s, body) => (s, "application/json", String::new(), body),
+            Fault::AfterAction(_) | Fault::DropAfterAction | Fault::Pass => unreachable!(),
         }
     } else if path == "/artifactory/api/system/ping" && req.method == "GET" {
         (200, "text/plain", String::new(), "OK".into())
@@ -228,7 +258,31 @@ fn serve(stream: TcpStream, state: &Mutex<State>, upstream: Option<&str>) -> std
         .unwrap()
         .log
         .push(format!("{} {path} {status}", req.method));
-    respond(&stream, status, ctype, &extra, &body)
+    match after {
+        Some(Some(lost)) => {
+            state
+                .lock()
+                .unwrap()
+                .log
+                .push(format!("{} {path} answer replaced by {lost}", req.method));
+            respond(
+                &stream,
+                lost,
+                "text/html",
+                "",
+                "<html><body>Gateway Timeout</body></html>",
+            )
+        }
+        Some(None) => {
+            state
+                .lock()
+                .unwrap()
+                .log
+                .push(format!("{} {path} answer dropped", req.method));
+            Ok(())
+        }
+        None => respond(&stream, status, ctype, &extra, &body),
+    }
 }
 
 fn valid<'a>(st: &'a State, token: &str) -> Option<&'a Token> {

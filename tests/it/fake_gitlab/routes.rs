@@ -27,6 +27,38 @@ fn insufficient_scope(scope: &str) -> Response {
 }
 
 pub fn handle(s: &mut State, req: &Request) -> Response {
+    if let Some(i) = s
+        .targeted
+        .iter()
+        .position(|(m, p, _)| *m == req.method && *p == req.path)
+    {
+        let (_, _, fault) = s.targeted.remove(i);
+        return match fault {
+            Fault::AfterAction { status } => {
+                let _done = serve_route(s, req);
+                Response::text(
+                    status,
+                    "text/html",
+                    "<html><body>504 Gateway Time-out</body></html>",
+                )
+            }
+            Fault::DropAfterAction => {
+                let _done = serve_route(s, req);
+                Response {
+                    drop: true,
+                    ..Response::text(200, "text/plain", "")
+                }
+            }
+            Fault::SlowAfterAction { secs } => Response {
+                delay: secs,
+                ..serve_route(s, req)
+            },
+            other => {
+                s.faults.push_front(other);
+                handle(s, req)
+            }
+        };
+    }
     if let Some(fault) = s.faults.pop_front() {
         return match fault {
             Fault::Status { status, retry_after } => {
@@ -41,8 +73,16 @@ pub fn handle(s: &mut State, req: &Request) -> Response {
                 r
             }
             Fault::Html { status } => Response::text(status, "text/html", HTML),
+            Fault::AfterAction { .. } | Fault::DropAfterAction | Fault::SlowAfterAction { .. } => {
+                s.inject_on(&req.method, &req.path, fault);
+                handle(s, req)
+            }
         };
     }
+    serve_route(s, req)
+}
+
+fn serve_route(s: &mut State, req: &Request) -> Response {
     if s.html_everywhere {
         return Response::text(200, "text/html; charset=utf-8", HTML);
     }
@@ -55,6 +95,14 @@ pub fn handle(s: &mut State, req: &Request) -> Response {
     match (req.method.as_str(), seg.as_slice()) {
         ("GET", ["version"]) => Response::json(200, json!({"version": "17.11.0", "revision": "fake"})),
         ("POST", ["runners", "verify"]) => verify_runner(s, req),
+        ("POST", ["runners", id, "reset_authentication_token"]) => {
+            let id = id.to_string();
+            match authenticate(s, req) {
+                Ok(t) if has(&t, &["api", "manage_runner"]) => reset_runner(s, &id),
+                Ok(_) => insufficient_scope("manage_runner"),
+                Err(r) => r,
+            }
+        }
         ("DELETE", ["runners"]) => delete_runner(s, req),
         _ => {
             let token = match authenticate(s, req) {
@@ -320,6 +368,17 @@ fn verify_runner(s: &mut State, req: &Request) -> Response {
         }
         Some(_) => Response::json(400, json!({"error": "system_id is missing"})),
         None => message(403, "403 Forbidden"),
+    }
+}
+
+fn reset_runner(s: &mut State, id: &str) -> Response {
+    let n = s.log.len();
+    match s.runners.iter_mut().find(|r| r.id.to_string() == id) {
+        Some(r) => {
+            r.token = format!("glrt-reset{}x{n}", r.id);
+            Response::json(201, json!({"token": r.token, "token_expires_at": null}))
+        }
+        None => message(404, "404 Runner Not Found"),
     }
 }
 
