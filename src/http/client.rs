@@ -275,7 +275,7 @@ impl Http {
                 }
                 Verdict::TooLong(secs) => {
                     let status = result.as_ref().map_or(429, |r| r.status);
-                    return Err(self.rate_limited(method, url, status, Some(secs)));
+                    return Err(self.rate_limited(method, url, status, attempt, Some(secs)));
                 }
                 Verdict::Exhausted => {
                     return match (outcome, result) {
@@ -285,7 +285,7 @@ impl Http {
                                 retry_after,
                             },
                             _,
-                        ) => Err(self.rate_limited(method, url, 429, retry_after)),
+                        ) => Err(self.rate_limited(method, url, 429, attempt, retry_after)),
                         (_, Ok(r)) => Ok(r),
                         (Attempt::NotSent, Err(_)) => Err(HttpError::Unreachable {
                             service: self.service.clone(),
@@ -320,6 +320,7 @@ impl Http {
         method: &'static str,
         url: String,
         status: u16,
+        attempts: u32,
         retry_after: Option<u64>,
     ) -> HttpError {
         HttpError::RateLimited {
@@ -327,6 +328,7 @@ impl Http {
             method,
             url,
             status,
+            attempts,
             retry_after,
             retry_at: retry_after.map(|s| crate::utc::now_secs().saturating_add_unsigned(s)),
         }

@@ -45,7 +45,10 @@ pub enum HttpError {
         reason: String,
     },
     /// 429 (or 503) with a wait beyond what devkit accepts, or until the attempts ran out.
-    #[error("{service} asks devkit to slow down ({status}) on `{method} {url}`{}", wait_text(*.retry_after))]
+    #[error(
+        "{service} asks devkit to slow down ({status}) on `{method} {url}` after {attempts} attempt(s){}",
+        wait_text(*.retry_after)
+    )]
     RateLimited {
         /// The service.
         service: String,
@@ -55,6 +58,8 @@ pub enum HttpError {
         url: String,
         /// 429 or 503.
         status: u16,
+        /// Attempts made.
+        attempts: u32,
         /// The wait asked for, in seconds.
         retry_after: Option<u64>,
         /// When to try again (Unix seconds), if the server said.
@@ -92,11 +97,11 @@ pub enum HttpError {
 
 fn wait_text(retry_after: Option<u64>) -> String {
     match retry_after {
-        Some(s) => format!(
+        Some(s) if s > 0 => format!(
             ": it asks to wait {}",
             crate::http::client::human(std::time::Duration::from_secs(s))
         ),
-        None => String::new(),
+        _ => String::new(),
     }
 }
 
@@ -110,9 +115,13 @@ impl HttpError {
             Self::AnswerLost { service, .. } => {
                 format!("check in {service} whether it was done before running the command again")
             }
-            Self::RateLimited { retry_at, .. } => match retry_at {
-                Some(at) => format!("try again after {}", crate::utc::rfc3339(*at)),
-                None => "wait a minute and try again".into(),
+            Self::RateLimited {
+                retry_at, retry_after, ..
+            } => match retry_at {
+                Some(at) if retry_after.is_some_and(|s| s > 0) => {
+                    format!("try again after {}", crate::utc::rfc3339(*at))
+                }
+                _ => "wait a minute and try again".into(),
             },
             Self::Status { status, .. } if *status >= 500 => "the service is having trouble: try again later".into(),
             Self::Status { .. } => return None,

@@ -270,24 +270,17 @@ fn wrong_password_retries_html_and_unreachable_servers_give_clear_errors() {
     );
     assert!(!all_output(&bad).contains("not-the-password"));
 
-    fake.inject(&[Fault::Status(429, Some(1)), Fault::Status(503, None)]);
+    // A rate limit refuses the request before acting on it: the POST is sent again.
+    fake.inject(&[Fault::Status(429, Some(1))]);
     login(&ctx, &fake.url);
     let log = fake.log();
     assert_eq!(
         &log[1..],
-        [
-            "POST /access/api/v1/tokens 429",
-            "POST /access/api/v1/tokens 503",
-            "POST /access/api/v1/tokens 200"
-        ]
+        ["POST /access/api/v1/tokens 429", "POST /access/api/v1/tokens 200"]
     );
 
-    fake.inject(&[
-        Fault::Html(502),
-        Fault::Html(502),
-        Fault::Html(502),
-        Fault::Html(502),
-    ]);
+    // A gateway error may hide a token Artifactory created: the POST is not sent again.
+    fake.inject(&[Fault::Html(502), Fault::Html(502)]);
     let html = devkit(
         &ctx,
         &fake.url,
@@ -298,8 +291,9 @@ fn wrong_password_retries_html_and_unreachable_servers_give_clear_errors() {
     .unwrap();
     fails_with(
         &html,
-        &["unexpected answer from", "status 502 with an HTML page", "hint:"],
+        &["may have created a token", "(Artifactory answered 502)", "hint:"],
     );
+    assert_eq!(fake.log().len(), log.len() + 1);
 
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/artifactory", closed.local_addr().unwrap());
@@ -316,8 +310,8 @@ fn wrong_password_retries_html_and_unreachable_servers_give_clear_errors() {
     fails_with(
         &down,
         &[
-            "cannot reach `",
-            "/access/api/v1/tokens` after 4 attempts",
+            "cannot connect to Artifactory at `",
+            "/access/api/v1/tokens` after 5 attempt(s)",
             "HTTPS_PROXY",
         ],
     );
