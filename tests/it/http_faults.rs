@@ -35,14 +35,13 @@ fn assert_one_runner(t: &GitlabTest, config: &std::path::Path) {
     assert_eq!(creates, 1, "the create was sent again");
 }
 
-#[test]
-fn runner_created_then_502_is_adopted_not_duplicated() {
+/// Registers a shell runner while `fault` hits the create; asserts success and one runner; the output.
+fn register_through(fault: Fault, env: &[(&str, &str)]) -> String {
     let (t, config) = runner_setup();
-    t.gitlab
-        .state()
-        .inject_on("POST", "/api/v4/user/runners", Fault::AfterAction { status: 502 });
-    let out = t
-        .devkit()
+    t.gitlab.state().inject_on("POST", "/api/v4/user/runners", fault);
+    let mut cmd = t.devkit();
+    cmd.envs(env.iter().copied());
+    let out = cmd
         .args([
             "runner",
             "register",
@@ -55,62 +54,36 @@ fn runner_created_then_502_is_adopted_not_duplicated() {
         .unwrap();
     let text = all_output(&out);
     assert!(out.status.success(), "{text}");
+    assert_one_runner(&t, &config);
+    text
+}
+
+#[test]
+fn runner_created_then_502_is_adopted_not_duplicated() {
+    let text = register_through(Fault::AfterAction { status: 502 }, &[]);
     assert!(
         text.contains("answer to the runner creation was lost") && text.contains("Adopted"),
         "{text}"
     );
-    assert_one_runner(&t, &config);
 }
 
 #[test]
 fn runner_create_that_timed_out_is_reported_as_lost_not_unreachable() {
-    let (t, config) = runner_setup();
-    t.gitlab
-        .state()
-        .inject_on("POST", "/api/v4/user/runners", Fault::SlowAfterAction { secs: 3 });
-    let out = t
-        .devkit()
-        .env("DEVKIT_HTTP_TIMEOUT_S", "1")
-        .args([
-            "runner",
-            "register",
-            "--project",
-            "team/app",
-            "--executor",
-            "shell",
-        ])
-        .output()
-        .unwrap();
-    let text = all_output(&out);
-    assert!(out.status.success(), "{text}");
+    let text = register_through(
+        Fault::SlowAfterAction { secs: 3 },
+        &[("DEVKIT_HTTP_TIMEOUT_S", "1")],
+    );
     assert!(
         !text.contains("cannot reach") && !text.contains("cannot connect"),
         "{text}"
     );
     assert!(text.contains("was lost (timeout"), "{text}");
-    assert_one_runner(&t, &config);
 }
 
 #[test]
 fn runner_create_whose_connection_dropped_is_adopted() {
-    let (t, config) = runner_setup();
-    t.gitlab
-        .state()
-        .inject_on("POST", "/api/v4/user/runners", Fault::DropAfterAction);
-    let out = t
-        .devkit()
-        .args([
-            "runner",
-            "register",
-            "--project",
-            "team/app",
-            "--executor",
-            "shell",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", all_output(&out));
-    assert_one_runner(&t, &config);
+    let text = register_through(Fault::DropAfterAction, &[]);
+    assert!(text.contains("Adopted"), "{text}");
 }
 
 #[test]
@@ -203,14 +176,7 @@ fn retry_after_an_hour_fails_at_once_saying_when() {
     let ctx = TestContext::new();
     fake.inject(&[ArtFault::Status(429, Some(3600))]);
     let started = Instant::now();
-    let out = art_devkit(
-        &ctx,
-        &fake.url,
-        &["login", "artifactory", "--username", USER, "--password-stdin"],
-    )
-    .write_stdin(PASSWORD)
-    .output()
-    .unwrap();
+    let out = password_login(&ctx, &fake);
     let text = all_output(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(started.elapsed() < Duration::from_secs(5), "it waited");
@@ -228,14 +194,7 @@ fn jfrog_messages_are_shown() {
     let ctx = TestContext::new();
     let body = r#"{"errors":[{"code":"FORBIDDEN","message":"Token expiry exceeds the maximum allowed (31536000 seconds)"}]}"#;
     fake.inject(&[ArtFault::Json(403, body.into())]);
-    let out = art_devkit(
-        &ctx,
-        &fake.url,
-        &["login", "artifactory", "--username", USER, "--password-stdin"],
-    )
-    .write_stdin(PASSWORD)
-    .output()
-    .unwrap();
+    let out = password_login(&ctx, &fake);
     let text = all_output(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
