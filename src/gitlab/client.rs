@@ -90,6 +90,25 @@ impl Client {
         self.decode(Method::Post, path, &reply)
     }
 
+    /// `POST /api/v4{path}` for a call that is safe to send twice (a check, a token reset whose last answer
+    /// wins), so it is retried like a read.
+    pub fn post_replayable<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<T, GitlabError> {
+        let url = format!("{}{path}", self.api);
+        let r = self.send_request(Method::Post, path, &url, Some(body), true)?;
+        self.decode(
+            Method::Post,
+            path,
+            &Reply {
+                status: r.status,
+                body: r.body,
+            },
+        )
+    }
+
     /// `DELETE /api/v4{path}`, with an optional JSON body (runner tokens go there, never in the URL).
     pub fn delete(&self, path: &str, body: Option<&serde_json::Value>) -> Result<(), GitlabError> {
         self.call(Method::Delete, path, body).map(|_| ())
@@ -146,7 +165,21 @@ impl Client {
         url: &str,
         body: Option<&serde_json::Value>,
     ) -> Result<Response, GitlabError> {
+        self.send_request(method, path, url, body, false)
+    }
+
+    fn send_request(
+        &self,
+        method: Method,
+        path: &str,
+        url: &str,
+        body: Option<&serde_json::Value>,
+        replayable: bool,
+    ) -> Result<Response, GitlabError> {
         let mut request = Request::new(method, url);
+        if replayable {
+            request = request.replayable();
+        }
         if let Some(t) = &self.token {
             request = request.auth(Auth::Header("PRIVATE-TOKEN", t));
         }

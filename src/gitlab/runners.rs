@@ -65,7 +65,7 @@ pub fn create(client: &Client, runner: &NewRunner<'_>) -> Result<Created, Gitlab
 
 /// Checks a runner token (`POST /runners/verify`); 403 means the runner is gone or the token stale.
 pub fn verify(client: &Client, token: &Secret, system_id: &str) -> Result<Created, GitlabError> {
-    client.post(
+    client.post_replayable(
         "/runners/verify",
         &serde_json::json!({"token": token.expose(), "system_id": system_id}),
     )
@@ -90,7 +90,7 @@ pub fn reset_token(client: &Client, id: u64) -> Result<Created, GitlabError> {
         token: Secret,
         token_expires_at: Option<String>,
     }
-    let r: Reset = client.post(
+    let r: Reset = client.post_replayable(
         &format!("/runners/{id}/reset_authentication_token"),
         &serde_json::json!({}),
     )?;

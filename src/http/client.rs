@@ -47,6 +47,8 @@ pub struct Request<'a> {
     pub auth: Auth<'a>,
     /// The body.
     pub body: Body,
+    /// Whether sending it twice has the effect of sending it once (the method's nature unless declared).
+    pub idempotent: bool,
 }
 
 impl<'a> Request<'a> {
@@ -57,7 +59,15 @@ impl<'a> Request<'a> {
             url: url.into(),
             auth: Auth::None,
             body: Body::Empty,
+            idempotent: method.idempotent(),
         }
+    }
+
+    /// Declares a POST safe to send twice (a check, or a reset whose last answer wins).
+    #[must_use]
+    pub fn replayable(mut self) -> Self {
+        self.idempotent = true;
+        self
     }
 
     /// With credentials.
@@ -241,7 +251,7 @@ impl Http {
                     }
                 }
             };
-            match self.policy.decide(req.method, attempt, outcome, jitter()) {
+            match self.policy.decide(req.idempotent, attempt, outcome, jitter()) {
                 Verdict::Accept => {
                     if let Ok(r) = result {
                         return Ok(r);

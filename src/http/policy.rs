@@ -90,8 +90,9 @@ impl Policy {
         (base + extra).min(self.max_wait)
     }
 
-    /// The decision after attempt number `attempt` (1-based).
-    pub fn decide(&self, method: Method, attempt: u32, outcome: Attempt, jitter: f64) -> Verdict {
+    /// The decision after attempt number `attempt` (1-based) of a request that is `idempotent` or not
+    /// (the method's nature, or a POST the caller declared safe to send twice).
+    pub fn decide(&self, idempotent: bool, attempt: u32, outcome: Attempt, jitter: f64) -> Verdict {
         let left = attempt < self.attempts.max(1);
         let backoff = self.backoff(attempt, jitter);
         match outcome {
@@ -100,7 +101,7 @@ impl Policy {
                 let retryable = match status {
                     // A rate limit refuses the request before acting on it: safe to send again.
                     429 => true,
-                    502..=504 if method.idempotent() => true,
+                    502..=504 if idempotent => true,
                     502..=504 => return Verdict::Unknown,
                     _ => return Verdict::Accept,
                 };
@@ -113,7 +114,7 @@ impl Policy {
             }
             Attempt::NotSent if left => Verdict::Retry(backoff),
             Attempt::NotSent => Verdict::Exhausted,
-            Attempt::Lost if !method.idempotent() => Verdict::Unknown,
+            Attempt::Lost if !idempotent => Verdict::Unknown,
             Attempt::Lost if left => Verdict::Retry(backoff),
             Attempt::Lost => Verdict::Exhausted,
         }

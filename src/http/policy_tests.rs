@@ -24,13 +24,10 @@ fn a_post_is_never_sent_again_once_it_may_have_reached_the_server() {
     let p = policy();
     for attempt in 1..=5 {
         for jitter in [0.0, 0.999] {
-            assert_eq!(
-                p.decide(Method::Post, attempt, Attempt::Lost, jitter),
-                Verdict::Unknown
-            );
+            assert_eq!(p.decide(false, attempt, Attempt::Lost, jitter), Verdict::Unknown);
             for status in 100..600 {
                 let v = p.decide(
-                    Method::Post,
+                    false,
                     attempt,
                     Attempt::Answered {
                         status,
@@ -56,12 +53,12 @@ fn retries_are_bounded_and_waits_capped() {
         for status in 100..600 {
             for retry_after in [None, Some(0), Some(3), Some(60), Some(61), Some(3600)] {
                 let outcome = Attempt::Answered { status, retry_after };
-                let last = p.decide(method, p.attempts, outcome, 0.5);
+                let last = p.decide(method.idempotent(), p.attempts, outcome, 0.5);
                 assert!(
                     !matches!(last, Verdict::Retry(_)),
                     "{method:?} {status} retried at the last attempt"
                 );
-                if let Verdict::Retry(w) = p.decide(method, 1, outcome, 0.999) {
+                if let Verdict::Retry(w) = p.decide(method.idempotent(), 1, outcome, 0.999) {
                     assert!(w <= p.max_wait, "{w:?}");
                     assert!(
                         w >= Duration::from_secs(retry_after.unwrap_or(0)),
@@ -70,24 +67,27 @@ fn retries_are_bounded_and_waits_capped() {
                 }
                 if status == 429 && retry_after.is_some_and(|s| s > 60) {
                     assert_eq!(
-                        p.decide(method, 1, outcome, 0.0),
+                        p.decide(method.idempotent(), 1, outcome, 0.0),
                         Verdict::TooLong(retry_after.unwrap_or(0))
                     );
                 }
                 if !matches!(status, 429 | 502..=504) {
-                    assert_eq!(p.decide(method, 1, outcome, 0.0), Verdict::Accept);
+                    assert_eq!(p.decide(method.idempotent(), 1, outcome, 0.0), Verdict::Accept);
                 }
             }
         }
         assert!(matches!(
-            p.decide(method, 1, Attempt::NotSent, 0.0),
+            p.decide(method.idempotent(), 1, Attempt::NotSent, 0.0),
             Verdict::Retry(_)
         ));
-        assert_eq!(p.decide(method, 4, Attempt::NotSent, 0.0), Verdict::Exhausted);
+        assert_eq!(
+            p.decide(method.idempotent(), 4, Attempt::NotSent, 0.0),
+            Verdict::Exhausted
+        );
     }
     for method in [Method::Get, Method::Head, Method::Put, Method::Delete] {
         assert!(matches!(
-            p.decide(method, 1, Attempt::Lost, 0.0),
+            p.decide(method.idempotent(), 1, Attempt::Lost, 0.0),
             Verdict::Retry(_)
         ));
     }
