@@ -102,10 +102,33 @@ impl Client {
         }
     }
 
-    /// Revokes the token `token_id`, authenticating with the access token itself.
+    /// Revokes the token `token_id`, authenticating with an access token of the same user.
     pub fn revoke(&self, token_id: &str, access_token: &Secret) -> Result<Revoked, ArtifactoryError> {
+        self.revoke_as(token_id, Auth::Bearer(access_token))
+    }
+
+    /// The ids of the caller's tokens whose description is `description` (`GET /access/api/v1/tokens`).
+    pub fn find_tokens(&self, auth: Auth<'_>, description: &str) -> Result<Vec<String>, ArtifactoryError> {
+        let reply = self
+            .http
+            .send(&Request::new(Method::Get, &self.tokens).auth(auth))?;
+        if reply.status != 200 {
+            return Err(unexpected(&reply));
+        }
+        let value: serde_json::Value = serde_json::from_str(&reply.body).map_err(|_| unexpected(&reply))?;
+        Ok(value["tokens"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|t| t["description"].as_str() == Some(description))
+            .filter_map(|t| t["token_id"].as_str().map(String::from))
+            .collect())
+    }
+
+    /// Revokes the token `token_id` with any credentials of its user.
+    pub fn revoke_as(&self, token_id: &str, auth: Auth<'_>) -> Result<Revoked, ArtifactoryError> {
         let url = format!("{}/{}", self.tokens, crate::secret::percent_encode(token_id));
-        let request = Request::new(Method::Delete, &url).auth(Auth::Bearer(access_token));
+        let request = Request::new(Method::Delete, &url).auth(auth);
         let reply = self.http.send(&request)?;
         match reply.status {
             200 => Ok(Revoked::Now),

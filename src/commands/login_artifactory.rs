@@ -37,10 +37,7 @@ pub fn artifactory(
         })?;
         let password = read_stdin("password")?;
         let lifetime = u64::from(settings.site.artifactory.token_lifetime_days) * 86_400;
-        let client = session::client(settings)?;
-        let (token, stored) = client
-            .create_token(&user, &password, lifetime, DESCRIPTION, session::now())
-            .map_err(|e| lost_creation(e, &user))?;
+        let (token, stored) = create_token(settings, printer, &user, &password, lifetime)?;
         (user, token, stored)
     } else if args.token_stdin {
         let token = read_stdin("token")?;
@@ -120,22 +117,53 @@ fn previous_token(
     Ok(Some((user, stored)))
 }
 
-/// A token creation whose answer was lost: nothing is stored, and the user learns exactly what may exist.
-fn lost_creation(e: ArtifactoryError, user: &str) -> anyhow::Error {
-    match e {
-        ArtifactoryError::Http(HttpError::AnswerLost { reason, .. }) => UserError::with_hint(
+/// Creates a token with the password. A creation whose answer was lost is reconciled: the token it may have
+/// made is found by its one-off description and revoked, then the creation is sent once more; the user learns
+/// exactly what exists when that cannot be done.
+fn create_token(
+    settings: &Settings,
+    printer: &Printer,
+    user: &str,
+    password: &Secret,
+    lifetime: u64,
+) -> Result<(Secret, Session)> {
+    let client = session::client(settings)?;
+    let description = format!("{DESCRIPTION} {:x}", crate::utc::now_secs());
+    let reason = match client.create_token(user, password, lifetime, &description, session::now()) {
+        Err(ArtifactoryError::Http(HttpError::AnswerLost { reason, .. })) => reason,
+        other => return Ok(other?),
+    };
+    printer.warn(format!(
+        "artifactory's answer to the token creation was lost ({reason}): looking for the token"
+    ));
+    let auth = crate::http::Auth::Basic(user, password);
+    let lost = client.find_tokens(auth, &description).map_err(|e| {
+        UserError::with_hint(
             format!(
-                "artifactory may have created a token for `{user}`, but its answer was lost ({reason}); nothing \
-                 was stored and the request was not sent again"
+                "artifactory may have created a token for `{user}`, but its answer was lost ({reason}), and \
+                 devkit cannot list your tokens: {e}"
             ),
             format!(
-                "run the login again; a token devkit never received (description `{DESCRIPTION}`) may be listed in \
-                 Artifactory's web UI (Edit Profile > Access tokens): revoke it there"
+                "run the login again, and revoke the token described `{description}` in Artifactory's web UI \
+                 (Edit Profile > Access tokens) if it is listed"
             ),
         )
-        .into(),
-        other => other.into(),
+    })?;
+    for id in &lost {
+        match client.revoke_as(id, auth)? {
+            Revoked::Now | Revoked::Already => {
+                printer.status("Revoked", format!("the token `{id}` whose answer was lost"));
+            }
+            Revoked::Refused(status) => {
+                return Err(UserError::with_hint(
+                    format!("artifactory created the token `{id}` but its answer was lost, and refused to revoke it ({status})"),
+                    "revoke it in Artifactory's web UI (Edit Profile > Access tokens), then log in again",
+                )
+                .into());
+            }
+        }
     }
+    Ok(client.create_token(user, password, lifetime, &description, session::now())?)
 }
 
 /// Revokes every token devkit minted for `user` on this Artifactory except `keep`, authenticating with

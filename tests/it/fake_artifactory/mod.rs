@@ -38,6 +38,7 @@ struct Token {
     exp: u64,
     lifetime: u64,
     revoked: bool,
+    description: String,
 }
 
 #[derive(Default)]
@@ -109,7 +110,7 @@ impl FakeArtifactory {
     pub fn mint(&self, user: &str, secs: i64) -> String {
         let mut st = self.state.lock().unwrap();
         let exp = (now() as i64 + secs).max(0) as u64;
-        issue(&mut st, user, exp).0
+        issue(&mut st, user, exp, "minted by hand").0
     }
 
     /// `METHOD path status` of every request, in order.
@@ -149,7 +150,7 @@ impl FakeArtifactory {
 }
 
 /// Issues an access token (and a refresh token); returns (access, refresh, id).
-fn issue(st: &mut State, user: &str, exp: u64) -> (String, String, String) {
+fn issue(st: &mut State, user: &str, exp: u64, description: &str) -> (String, String, String) {
     st.counter += 1;
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
     let id = format!("tid-{}-{nanos:x}", st.counter);
@@ -171,6 +172,7 @@ fn issue(st: &mut State, user: &str, exp: u64) -> (String, String, String) {
             exp,
             lifetime: exp.saturating_sub(now()),
             revoked: false,
+            description: description.into(),
         },
     );
     st.refresh.insert(refresh.clone(), access.clone());
@@ -210,6 +212,9 @@ fn serve(stream: TcpStream, state: &Mutex<State>, upstream: Option<&str>) -> std
         (200, "text/plain", String::new(), "OK".into())
     } else if path == "/access/api/v1/tokens" && req.method == "POST" {
         let (s, b) = tokens(&mut state.lock().unwrap(), &req);
+        (s, "application/json", String::new(), b)
+    } else if path == "/access/api/v1/tokens" && req.method == "GET" {
+        let (s, b) = list(&state.lock().unwrap(), &req);
         (s, "application/json", String::new(), b)
     } else if let Some(id) = path
         .strip_prefix("/access/api/v1/tokens/")
@@ -343,7 +348,8 @@ fn tokens(st: &mut State, req: &Request) -> (u16, String) {
         .or_else(|| form.get("expires_in").and_then(|e| e.parse().ok()))
         .or(old_lifetime)
         .unwrap_or(3600);
-    let (access, refresh, id) = issue(st, &user, now() + lifetime);
+    let description = form.get("description").cloned().unwrap_or_default();
+    let (access, refresh, id) = issue(st, &user, now() + lifetime, &description);
     (
         200,
         serde_json::json!({
@@ -354,14 +360,40 @@ fn tokens(st: &mut State, req: &Request) -> (u16, String) {
     )
 }
 
+/// The user a request authenticates as: Basic user:password, or a valid token (Bearer or Basic).
+fn caller(st: &State, req: &Request) -> Option<String> {
+    let (u, p) = req.credentials()?;
+    if !u.is_empty() && st.users.get(&u) == Some(&p) {
+        return Some(u);
+    }
+    valid(st, &p).map(|r| r.user.clone())
+}
+
+/// `GET /access/api/v1/tokens`: the caller's own tokens (what a non-admin sees).
+fn list(st: &State, req: &Request) -> (u16, String) {
+    let Some(user) = caller(st, req) else {
+        return err(401, "authentication required");
+    };
+    let tokens: Vec<serde_json::Value> = st
+        .tokens
+        .values()
+        .filter(|r| r.user == user && !r.revoked)
+        .map(|r| {
+            serde_json::json!({"token_id": r.id, "subject": format!("jfac@01fake/users/{user}"),
+                               "expiry": r.exp, "description": r.description, "refreshable": true})
+        })
+        .collect();
+    (200, serde_json::json!({ "tokens": tokens }).to_string())
+}
+
 fn revoke(st: &mut State, req: &Request, id: &str) -> u16 {
-    let Some(caller) = req.credentials().and_then(|(_, t)| valid(st, &t).cloned()) else {
+    let Some(user) = caller(st, req) else {
         return 401;
     };
     let Some((access, rec)) = st.tokens.iter_mut().find(|(_, r)| r.id == id) else {
         return 404;
     };
-    if rec.user != caller.user {
+    if rec.user != user {
         return 403;
     }
     if rec.revoked {
