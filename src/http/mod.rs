@@ -11,15 +11,17 @@ mod error;
 mod message;
 mod no_proxy;
 mod policy;
+mod request;
 mod tls;
 mod url;
 
-pub use client::{Auth, Body, Http, Request, Response};
+pub use client::Http;
 pub use config::{HttpConfig, USER_AGENT};
 pub use error::HttpError;
 pub use message::{server_message, text_summary as message_summary, value_text};
 pub use no_proxy::bypass;
 pub use policy::{Method, Policy, Verdict};
+pub use request::{Auth, Body, Request, Response};
 pub use tls::{default_system_bundle, load_pem, tls_config};
 pub use url::{host_of, redact_url};
 

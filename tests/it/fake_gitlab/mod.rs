@@ -4,6 +4,7 @@
 //! fault injection (429 with `Retry-After`, 5xx, HTML pages).
 
 mod routes;
+mod runners;
 pub mod state;
 
 pub use state::{Fault, Logged, State};
