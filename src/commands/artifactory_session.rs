@@ -39,10 +39,18 @@ pub fn client(settings: &Settings) -> Result<Client> {
     Ok(Client::new(&settings.site.artifactory.url, &cfg)?)
 }
 
-/// The record of the tokens devkit minted (ids only), in the data folder.
-pub fn minted_record(settings: &Settings) -> Result<Record> {
-    let path = settings.paths.data_dir.join("artifactory-tokens.json");
-    Record::load(&path).with_context(|| format!("cannot read the token record `{}`", path.display()))
+/// Reads, changes and writes the record of the tokens devkit minted (ids only, in the data folder) under its
+/// own lock, so that concurrent logins lose no entry.
+pub fn update_record<T>(settings: &Settings, change: impl FnOnce(&mut Record) -> T) -> Result<T> {
+    let dir = &settings.paths.data_dir;
+    ensure_private_dir(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    let _lock = FileLock::acquire(&dir.join("artifactory-tokens.lock"))?;
+    let path = dir.join("artifactory-tokens.json");
+    let mut record =
+        Record::load(&path).with_context(|| format!("cannot read the token record `{}`", path.display()))?;
+    let out = change(&mut record);
+    record.save().context("cannot write the token record")?;
+    Ok(out)
 }
 
 /// Records a token devkit minted, and forgets the one it replaces (a refresh revokes the old token).
@@ -56,17 +64,17 @@ pub fn record_minted(
         return Ok(());
     };
     let host = host_of(&settings.site.artifactory.url).to_string();
-    let mut record = minted_record(settings)?;
-    if let Some(old) = replaces {
-        record.forget(&host, old, now());
-    }
-    record.add(Minted {
-        host,
-        user: user.to_string(),
-        id: id.clone(),
-        expires_at: session.expires_at,
-    });
-    record.save().context("cannot write the token record")
+    update_record(settings, |record| {
+        if let Some(old) = replaces {
+            record.forget(&host, old, now());
+        }
+        record.add(Minted {
+            host,
+            user: user.to_string(),
+            id: id.clone(),
+            expires_at: session.expires_at,
+        });
+    })
 }
 
 /// The session stored for `user`: the stored one, else what the token itself says (JWT), else nothing known.

@@ -3,9 +3,10 @@
 //! `NO_PROXY`, and the test knobs `DEVKIT_HTTP_BACKOFF_MS`, `DEVKIT_HTTP_TIMEOUT_S`, `DEVKIT_HTTP_ATTEMPTS`.
 
 use crate::env_vars::EnvVars;
+use crate::error::UserError;
 use crate::http::HttpConfig;
 use crate::settings::Settings;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use std::time::Duration;
 
 /// The first non-empty variable of `names`.
@@ -16,13 +17,17 @@ fn env(names: &[&str]) -> Option<String> {
 }
 
 fn number(name: &str) -> Result<Option<u64>> {
-    env(&[name])
-        .map(|v| {
-            v.trim()
-                .parse::<u64>()
-                .with_context(|| format!("`{name}` must be a whole number, not `{v}`"))
-        })
-        .transpose()
+    let Some(v) = env(&[name]) else {
+        return Ok(None);
+    };
+    match v.trim().parse::<u64>() {
+        Ok(n) => Ok(Some(n)),
+        Err(_) => Err(UserError::with_hint(
+            format!("`{name}` must be a whole number, not `{v}`"),
+            format!("unset it or set it to a number: `export {name}=...`"),
+        )
+        .into()),
+    }
 }
 
 /// The HTTP configuration for this run.

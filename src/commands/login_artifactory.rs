@@ -30,6 +30,10 @@ pub fn artifactory(
         configure::rerender(settings, printer, &user)?;
         return Ok(ExitStatus::Success);
     }
+    // One login at a time: each revokes the tokens it replaces, so two at once would revoke each other's.
+    let data_dir = &settings.paths.data_dir;
+    ensure_private_dir(data_dir).with_context(|| format!("cannot create `{}`", data_dir.display()))?;
+    let _login = FileLock::acquire(&data_dir.join("artifactory-login.lock"))?;
     let previous = previous_token(&store, settings, args.username.as_deref())?;
     let (user, token, stored) = if args.password_stdin {
         let user = args.username.clone().ok_or_else(|| {
@@ -104,14 +108,15 @@ fn previous_token(
     // A refreshable token stored before devkit kept its record was minted by devkit too.
     if stored.refresh_token.is_some() {
         if let Some(id) = &stored.token_id {
-            let mut record = session::minted_record(settings)?;
-            record.add(crate::artifactory::minted::Minted {
-                host: crate::store::host_of(&settings.site.artifactory.url).to_string(),
-                user: user.clone(),
-                id: id.clone(),
-                expires_at: stored.expires_at,
-            });
-            record.save().context("cannot write the token record")?;
+            let host = crate::store::host_of(&settings.site.artifactory.url).to_string();
+            session::update_record(settings, |record| {
+                record.add(crate::artifactory::minted::Minted {
+                    host,
+                    user: user.clone(),
+                    id: id.clone(),
+                    expires_at: stored.expires_at,
+                });
+            })?;
         }
     }
     Ok(Some((user, stored)))
@@ -176,19 +181,19 @@ fn revoke_minted(
     keep: Option<&str>,
 ) -> Result<()> {
     let host = crate::store::host_of(&settings.site.artifactory.url).to_string();
-    let mut record = session::minted_record(settings)?;
-    let others = record.others(&host, user, keep, session::now());
+    let others = session::update_record(settings, |r| r.others(&host, user, keep, session::now()))?;
     if others.is_empty() {
         return Ok(());
     }
     let client = session::client(settings)?;
+    let mut gone = Vec::new();
     for old in others {
         match client.revoke(&old.id, bearer) {
             Ok(Revoked::Now) => {
                 printer.status("Revoked", format!("the previous Artifactory token `{}`", old.id));
-                record.forget(&host, &old.id, session::now());
+                gone.push(old.id);
             }
-            Ok(Revoked::Already | Revoked::Refused(404)) => record.forget(&host, &old.id, session::now()),
+            Ok(Revoked::Already | Revoked::Refused(404)) => gone.push(old.id),
             Ok(Revoked::Refused(status)) => printer.warn(format!(
                 "artifactory did not revoke the previous token `{}` ({status}); it stays valid until it expires",
                 old.id
@@ -199,7 +204,11 @@ fn revoke_minted(
             )),
         }
     }
-    record.save().context("cannot write the token record")
+    session::update_record(settings, |r| {
+        for id in &gone {
+            r.forget(&host, id, session::now());
+        }
+    })
 }
 
 /// Checks a token the user created (ping, then an authenticated request to the PyPI repository); the user
@@ -300,13 +309,8 @@ fn revoke(
         outcome,
         Ok(Revoked::Now | Revoked::Already | Revoked::Refused(404))
     ) {
-        let mut record = session::minted_record(settings)?;
-        record.forget(
-            crate::store::host_of(&settings.site.artifactory.url),
-            &id,
-            session::now(),
-        );
-        record.save().context("cannot write the token record")?;
+        let host = crate::store::host_of(&settings.site.artifactory.url);
+        session::update_record(settings, |r| r.forget(host, &id, session::now()))?;
     }
     match outcome {
         Ok(Revoked::Now) => printer.status("Revoked", format!("the Artifactory token `{id}`")),

@@ -256,11 +256,18 @@ fn a_second_login_revokes_the_first_token_and_logout_revokes_all() {
         all_output(&third)
     );
     assert_eq!(fake.valid_ids(USER).len(), 2);
-    let out = art_devkit(&ctx, &fake.url, &["logout", "artifactory"])
+    let out = art_devkit(&ctx, &fake.url, &["-v", "logout", "artifactory"])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", all_output(&out));
     assert!(fake.valid_ids(USER).is_empty(), "{:?}", fake.valid_ids(USER));
+    let text = all_output(&out);
+    assert!(text.contains("debug: DELETE http://127.0.0.1:"), "{text}");
+    for secret in fake.issued().iter().map(String::as_str).chain([PASSWORD]) {
+        for o in [&first, &second, &third, &out] {
+            assert!(!all_output(o).contains(secret), "a secret in the output");
+        }
+    }
 }
 
 #[test]
@@ -343,4 +350,29 @@ fn a_token_creation_whose_answer_was_lost_leaves_no_orphan() {
         text.contains("revoke the token described `devkit login artifactory "),
         "{text}"
     );
+}
+
+#[test]
+fn concurrent_logins_leave_one_valid_stored_token() {
+    let fake = FakeArtifactory::start(&[(USER, PASSWORD)], None);
+    let ctx = TestContext::new();
+    let outs: Vec<_> = std::thread::scope(|scope| {
+        let runs: Vec<_> = (0..3)
+            .map(|_| scope.spawn(|| password_login(&ctx, &fake)))
+            .collect();
+        runs.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    for out in &outs {
+        assert!(out.status.success(), "{}", all_output(out));
+    }
+    assert_eq!(fake.valid_ids(USER).len(), 1, "{:?}", fake.valid_ids(USER));
+    let refresh = art_devkit(&ctx, &fake.url, &["login", "artifactory", "--refresh"])
+        .output()
+        .unwrap();
+    assert!(
+        refresh.status.success(),
+        "the stored token is the valid one: {}",
+        all_output(&refresh)
+    );
+    assert_eq!(fake.valid_ids(USER).len(), 1);
 }
