@@ -53,6 +53,10 @@ impl EnvVars {
     pub const DEVKIT_HTTP_BACKOFF_MS: &'static str = "DEVKIT_HTTP_BACKOFF_MS";
     /// Longest time one GitLab API request may take, in seconds (default 30).
     pub const DEVKIT_HTTP_TIMEOUT_S: &'static str = "DEVKIT_HTTP_TIMEOUT_S";
+    /// Attempts per HTTP request, the first included (default 5; a POST is only re-sent when it never left).
+    pub const DEVKIT_HTTP_ATTEMPTS: &'static str = "DEVKIT_HTTP_ATTEMPTS";
+    /// A PEM bundle replacing the system's trusted roots for devkit's own requests.
+    pub const SSL_CERT_FILE: &'static str = "SSL_CERT_FILE";
     /// Where programs are looked up (`devkit doctor` finds tools with it).
     pub const PATH: &'static str = "PATH";
     /// `devkit onboard`: the GitLab personal access token (else `--secrets-stdin`, else a hidden prompt).

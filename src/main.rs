@@ -24,6 +24,7 @@ fn main() -> ExitCode {
     };
     let no_color = std::env::var_os(devkit::env_vars::EnvVars::NO_COLOR).is_some_and(|v| !v.is_empty());
     let printer = Printer::new(verbosity, no_color);
+    printer.install_tracing();
     let hook_printer = printer.clone();
     std::panic::set_hook(Box::new(move |info| {
         let what = info

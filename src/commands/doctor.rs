@@ -34,18 +34,14 @@ pub fn checks(settings: &Settings, printer: &Printer) -> Vec<Check> {
     let store = super::secret_store::open(settings, printer)
         .map(|(s, _)| s)
         .map_err(|e| format!("{e:#}"));
-    let backoff = std::env::var(EnvVars::DEVKIT_HTTP_BACKOFF_MS)
-        .ok()
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map_or(Duration::from_millis(200), Duration::from_millis);
     let timeout = Duration::from_secs(5);
+    let http = super::http_setup::config(settings).map_err(|e| format!("{e:#}"));
     let factory = |url: &str, token| -> Result<Client, String> {
         let mut config = ClientConfig::new(url.trim());
         config.token = token;
-        config.ca_bundle = settings.site.tls.ca_bundle_path();
-        config.timeout = timeout;
-        config.max_attempts = 2;
-        config.backoff_base = backoff;
+        config.http = http.clone()?;
+        config.http.timeout = timeout;
+        config.http.attempts = 2;
         Client::new(config).map_err(|e| e.to_string())
     };
     let ctx = Context {

@@ -264,11 +264,7 @@ pub fn push(args: &ImagesArgs, settings: &Settings, printer: &Printer) -> Result
             "store it with `devkit secrets set artifactory --username USER --token-stdin`",
         )
     })?;
-    let ca_bundle = match settings.site.tls.ca_bundle.as_str() {
-        "" => None,
-        path => Some(fs_err::read(path).context("site key `tls.ca_bundle`")?),
-    };
-    registry::check(host, &credentials, ca_bundle.as_deref())?;
+    registry::check(host, &credentials, &super::http_setup::config(settings)?)?;
     printer.debug(format!(
         "registry `{host}` accepted the credential of `{}`",
         credentials.username

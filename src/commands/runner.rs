@@ -111,13 +111,16 @@ fn register(args: &RunnerRegisterArgs, settings: &Settings, printer: &Printer) -
         printer.data(&out)?;
         return Ok(ExitStatus::Success);
     }
-    let created = runners::create(
+    let known: Vec<u64> = file.entries().iter().filter_map(|e| e.id).collect();
+    let created = super::runner_reconcile::create(
         &client,
         &runners::NewRunner {
             project_id: project.id,
             description: &name,
             tags: &tags,
         },
+        &known,
+        printer,
     )
     .with_context(|| format!("cannot create a runner for `{}`", project.path_with_namespace))?;
     printer.status(

@@ -1,18 +1,31 @@
-//! A short-timeout HTTP agent for probes (site CA bundle trusted), and `host:port` of a URL.
+//! The probes' HTTP: the shared agent configuration (`crate::http`) with a short timeout and a single
+//! attempt, and `host:port` of a URL.
 
+use crate::http::{Http, HttpConfig};
 use std::time::Duration;
+
+/// The shared configuration for a probe: the site CA bundle and the system's, one attempt within `timeout`.
+pub fn config(ca_bundle: Option<&std::path::Path>, timeout: Duration) -> HttpConfig {
+    HttpConfig {
+        timeout,
+        connect_timeout: timeout,
+        attempts: 1,
+        ca_bundle: ca_bundle.map(std::path::Path::to_path_buf),
+        system_bundle: crate::http::default_system_bundle(),
+        ..HttpConfig::default()
+    }
+}
 
 /// An agent that never errors on a status and gives up after `timeout`.
 pub fn agent(ca_bundle: Option<&std::path::Path>, timeout: Duration) -> Result<ureq::Agent, String> {
-    let mut builder = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .user_agent(crate::gitlab::USER_AGENT)
-        .timeout_global(Some(timeout));
-    if let Some(path) = ca_bundle {
-        builder = builder.tls_config(crate::gitlab::tls_with_bundle(path).map_err(|e| e.to_string())?);
-    }
-    Ok(builder.build().new_agent())
+    config(ca_bundle, timeout)
+        .agent_for("")
+        .map_err(|e| e.to_string())
+}
+
+/// A client for probing `service` (one attempt, short timeout).
+pub fn client(service: &str, ca_bundle: Option<&std::path::Path>, timeout: Duration) -> Result<Http, String> {
+    Http::new(service, &config(ca_bundle, timeout)).map_err(|e| e.to_string())
 }
 
 /// The host and port of an `http(s)://` URL (default ports 443 and 80).

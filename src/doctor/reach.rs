@@ -38,16 +38,25 @@ fn http(ctx: &Context<'_>, name: &str, url: &str, ping: &str, key: &str) -> Chec
     if let Err(why) = connect(&host, port, ctx.timeout) {
         return Check::new(name, Status::Fail, format!("{host}:{port} unreachable: {why}")).hint(hint);
     }
-    let agent = match super::http::agent(ctx.settings.site.tls.ca_bundle_path().as_deref(), ctx.timeout) {
+    let service = if key.starts_with("gitlab") {
+        "GitLab"
+    } else {
+        "Artifactory"
+    };
+    let probe = match super::http::client(
+        service,
+        ctx.settings.site.tls.ca_bundle_path().as_deref(),
+        ctx.timeout,
+    ) {
         Ok(a) => a,
         Err(e) => return Check::new(name, Status::Fail, e).hint("fix `tls.ca_bundle`"),
     };
     let target = format!("{}{ping}", url.trim_end_matches('/'));
-    match agent.get(&target).call() {
+    match probe.send(&crate::http::Request::new(crate::http::Method::Get, target)) {
         Ok(r) => Check::new(
             name,
             Status::Ok,
-            format!("{host}:{port} answers (HTTP {})", r.status().as_u16()),
+            format!("{host}:{port} answers (HTTP {})", r.status),
         ),
         Err(e) => Check::new(
             name,

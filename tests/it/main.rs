@@ -19,6 +19,7 @@ mod exit_codes;
 mod fake_artifactory;
 mod fake_gitlab;
 mod gitlab;
+mod http_faults;
 mod images;
 mod init;
 mod init_hostile;

@@ -5,6 +5,7 @@
 
 mod push_fault;
 mod routes;
+mod runners;
 pub mod state;
 
 pub use state::{Fault, Logged, State};
@@ -53,6 +54,10 @@ pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// Close the connection without answering.
+    pub drop: bool,
+    /// Seconds to wait before answering.
+    pub delay: u64,
 }
 
 impl Response {
@@ -65,6 +70,8 @@ impl Response {
             } else {
                 body.to_string()
             },
+            drop: false,
+            delay: 0,
         }
     }
 
@@ -73,6 +80,8 @@ impl Response {
             status,
             headers: vec![("content-type".into(), content_type.into())],
             body: body.into(),
+            drop: false,
+            delay: 0,
         }
     }
 }
@@ -174,6 +183,10 @@ fn serve(stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
         });
         routes::handle(&mut s, &request)
     };
+    if response.drop {
+        return Ok(());
+    }
+    std::thread::sleep(std::time::Duration::from_secs(response.delay));
     let mut out = stream;
     let mut head = format!("HTTP/1.1 {} X\r\n", response.status);
     for (k, v) in &response.headers {
