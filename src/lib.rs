@@ -16,7 +16,7 @@ pub mod http;
 pub mod images;
 pub mod onboard;
 pub mod printer;
-pub mod printer_trace;
+
 pub mod runner_config;
 pub mod scaffold;
 pub mod secret;

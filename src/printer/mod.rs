@@ -1,6 +1,8 @@
 //! The single printer: status lines, warnings and hints on stderr, data on stdout (or any writers, for tests).
 //! It honours `-q`/`-v`, `NO_COLOR` and non-TTY output, so every other module stays silent and testable; the
-//! `tracing` events of leaf modules reach the terminal only through it (`printer_trace.rs`).
+//! `tracing` events of leaf modules reach the terminal only through it (`trace.rs`).
+
+mod trace;
 
 use std::fmt::Display;
 use std::io::{IsTerminal, Write};
@@ -138,7 +140,7 @@ impl Printer {
     /// normal verbosity, requests and retries (DEBUG) with `-v`, nothing with `-q`. Only the first call in a
     /// process takes effect.
     pub fn install_tracing(&self) {
-        let layer = crate::printer_trace::PrinterLayer::new(self.clone());
+        let layer = trace::PrinterLayer::new(self.clone());
         let subscriber =
             tracing_subscriber::layer::SubscriberExt::with(tracing_subscriber::registry(), layer);
         let _ = tracing::subscriber::set_global_default(subscriber);

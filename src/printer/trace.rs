@@ -2,7 +2,7 @@
 //! decides what reaches the terminal: devkit's INFO events (announced waits) at normal verbosity, its DEBUG
 //! events (each request and retry) with `-v`, WARN always but with `-q`; events of other crates never.
 
-use crate::printer::{Printer, Verbosity};
+use super::{Printer, Verbosity};
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Metadata, Subscriber};
 use tracing_subscriber::layer::{Context, Layer};
