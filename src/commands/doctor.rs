@@ -6,6 +6,7 @@ use crate::doctor::{self, Check, Context};
 use crate::env_vars::EnvVars;
 use crate::error::ExitStatus;
 use crate::gitlab::{Client, ClientConfig};
+use crate::http::HttpConfig;
 use crate::printer::Printer;
 use crate::settings::Settings;
 use anyhow::Result;
@@ -35,11 +36,11 @@ pub fn checks(settings: &Settings, printer: &Printer) -> Vec<Check> {
         .map(|(s, _)| s)
         .map_err(|e| format!("{e:#}"));
     let timeout = Duration::from_secs(5);
-    let http = super::http_setup::config(settings).map_err(|e| format!("{e:#}"));
+    let http = super::http_setup::config(settings);
     let factory = |url: &str, token| -> Result<Client, String> {
         let mut config = ClientConfig::new(url.trim());
         config.token = token;
-        config.http = http.clone()?;
+        config.http = http.as_ref().map_err(|e| format!("{e:#}"))?.clone();
         config.http.timeout = timeout;
         config.http.attempts = 2;
         Client::new(config).map_err(|e| e.to_string())
@@ -51,6 +52,7 @@ pub fn checks(settings: &Settings, printer: &Printer) -> Vec<Check> {
         gitlab: &factory,
         runner_config: settings.paths.home.join(".gitlab-runner/config.toml"),
         timeout,
+        http: http.as_ref().map_or_else(|_| HttpConfig::default(), Clone::clone),
         artifactory_login_hint: crate::onboard::artifactory::LOGIN_HINT,
     };
     doctor::run_all(&ctx)

@@ -4,28 +4,24 @@
 use crate::http::{Http, HttpConfig};
 use std::time::Duration;
 
-/// The shared configuration for a probe: the site CA bundle and the system's, one attempt within `timeout`.
-pub fn config(ca_bundle: Option<&std::path::Path>, timeout: Duration) -> HttpConfig {
+/// The run's configuration (CA bundles, proxy) for a probe: one attempt within `timeout`.
+pub fn config(base: &HttpConfig, timeout: Duration) -> HttpConfig {
     HttpConfig {
         timeout,
         connect_timeout: timeout,
         attempts: 1,
-        ca_bundle: ca_bundle.map(std::path::Path::to_path_buf),
-        system_bundle: crate::http::default_system_bundle(),
-        ..HttpConfig::default()
+        ..base.clone()
     }
 }
 
-/// An agent that never errors on a status and gives up after `timeout`.
-pub fn agent(ca_bundle: Option<&std::path::Path>, timeout: Duration) -> Result<ureq::Agent, String> {
-    config(ca_bundle, timeout)
-        .agent_for("")
-        .map_err(|e| e.to_string())
+/// An agent for `host` that never errors on a status and gives up after `timeout`.
+pub fn agent(base: &HttpConfig, host: &str, timeout: Duration) -> Result<ureq::Agent, String> {
+    config(base, timeout).agent_for(host).map_err(|e| e.to_string())
 }
 
 /// A client for probing `service` (one attempt, short timeout).
-pub fn client(service: &str, ca_bundle: Option<&std::path::Path>, timeout: Duration) -> Result<Http, String> {
-    Http::new(service, &config(ca_bundle, timeout)).map_err(|e| e.to_string())
+pub fn client(service: &str, base: &HttpConfig, timeout: Duration) -> Result<Http, String> {
+    Http::new(service, &config(base, timeout)).map_err(|e| e.to_string())
 }
 
 /// The host and port of an `http(s)://` URL (default ports 443 and 80).
