@@ -18,6 +18,7 @@ mod executor_soak;
 mod exit_codes;
 mod fake_artifactory;
 mod fake_gitlab;
+mod fake_http;
 mod gitlab;
 mod http_faults;
 mod images;

@@ -9,9 +9,9 @@ mod http;
 mod tokens;
 
 use base64::Engine as _;
-use http::{forward, read_request, respond};
+use http::{credentials, forward, read_request, respond};
 use std::collections::{HashMap, VecDeque};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 use tokens::{list, revoke, tokens};
@@ -73,8 +73,6 @@ fn b64url(s: &str) -> String {
 impl FakeArtifactory {
     /// Starts a fake knowing `users` (name, password); `upstream` (`host:port`) receives every other request.
     pub fn start(users: &[(&str, &str)], upstream: Option<String>) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
         let state = Arc::new(Mutex::new(State {
             users: users
                 .iter()
@@ -83,17 +81,11 @@ impl FakeArtifactory {
             ..State::default()
         }));
         let shared = state.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let state = shared.clone();
-                let upstream = upstream.clone();
-                std::thread::spawn(move || {
-                    let _ = serve(stream, &state, upstream.as_deref());
-                });
-            }
+        let addr = crate::fake_http::serve(move |stream| {
+            let _ = serve(stream, &shared, upstream.as_deref());
         });
         Self {
-            url: format!("http://127.0.0.1:{port}/artifactory"),
+            url: format!("http://{addr}/artifactory"),
             state,
         }
     }
@@ -234,8 +226,7 @@ fn serve(stream: TcpStream, state: &Mutex<State>, upstream: Option<&str>) -> std
         return Ok(());
     } else if path.starts_with("/artifactory/api/pypi/") && path.ends_with("/simple/") {
         let st = state.lock().unwrap();
-        let ok = req
-            .credentials()
+        let ok = credentials(&req)
             .is_some_and(|(u, t)| valid(&st, &t).is_some_and(|r| u.is_empty() || r.user == u));
         if ok {
             (

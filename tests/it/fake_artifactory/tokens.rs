@@ -1,7 +1,7 @@
 //! The fake's token endpoints: create or refresh (`POST /access/api/v1/tokens`, with rotation), list the
 //! caller's tokens, revoke by id (200, then 204; 404 unknown; 403 another user's).
 
-use super::http::Request;
+use super::http::{Request, credentials};
 use super::{State, issue, now, valid};
 
 fn err(status: u16, message: &str) -> (u16, String) {
@@ -12,7 +12,7 @@ fn err(status: u16, message: &str) -> (u16, String) {
 }
 
 pub(super) fn tokens(st: &mut State, req: &Request) -> (u16, String) {
-    let form = req.form();
+    let form = super::http::form(req);
     let grant = form
         .get("grant_type")
         .map_or("client_credentials", String::as_str);
@@ -29,7 +29,7 @@ pub(super) fn tokens(st: &mut State, req: &Request) -> (u16, String) {
             (user, Some(access), old.map(|r| r.lifetime))
         }
         _ => {
-            let Some((u, p)) = req.credentials() else {
+            let Some((u, p)) = credentials(req) else {
                 return err(401, "authentication required");
             };
             let allowed = if u.is_empty() {
@@ -72,7 +72,7 @@ pub(super) fn tokens(st: &mut State, req: &Request) -> (u16, String) {
 
 /// The user a request authenticates as: Basic user:password, or a valid token (Bearer or Basic).
 fn caller(st: &State, req: &Request) -> Option<String> {
-    let (u, p) = req.credentials()?;
+    let (u, p) = credentials(req)?;
     if !u.is_empty() && st.users.get(&u) == Some(&p) {
         return Some(u);
     }

@@ -92,7 +92,7 @@ fn serve_route(s: &mut State, req: &Request) -> Response {
     };
     let segments: Vec<String> = path.trim_start_matches('/').split('/').map(decode).collect();
     let seg: Vec<&str> = segments.iter().map(String::as_str).collect();
-    let base = format!("http://{}", req.host);
+    let base = format!("http://{}", req.header("host").unwrap_or_default());
     match (req.method.as_str(), seg.as_slice()) {
         ("GET", ["version"]) => Response::json(200, json!({"version": "17.11.0", "revision": "fake"})),
         ("POST", ["runners", "verify"]) => verify_runner(s, req),
