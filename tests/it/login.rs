@@ -219,13 +219,8 @@ fn concurrent_refreshes_keep_the_rotating_chain_and_configure_refreshes_near_exp
     assert!(all_output(&conf).contains("Refreshed"), "{}", all_output(&conf));
     assert_eq!(fake.log().len(), 2, "{:?}", fake.log());
     let spawn = || {
-        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("devkit"));
-        cmd.env_clear()
-            .env("HOME", &ctx.home)
-            .env("XDG_CONFIG_HOME", ctx.home.join(".config"))
-            .env("XDG_DATA_HOME", ctx.home.join(".local/share"))
-            .env("NO_COLOR", "1")
-            .env("DEVKIT_ARTIFACTORY_URL", &fake.url)
+        let mut cmd = ctx.devkit_std();
+        cmd.env("DEVKIT_ARTIFACTORY_URL", &fake.url)
             .env("DEVKIT_SECRET_STORE", "file")
             .args(["login", "artifactory", "--refresh"])
             .stdout(std::process::Stdio::piped())

@@ -45,7 +45,7 @@ fn password_login_then_configure_pip_installs_a_real_package() {
     let token = netrc_token(&ctx);
     add_index_user(&python, &dir, user, &token);
     let install = |target: &str| {
-        std::process::Command::new(&pip)
+        ctx.command(&pip)
             .args([
                 "install",
                 "--no-input",
@@ -54,12 +54,7 @@ fn password_login_then_configure_pip_installs_a_real_package() {
                 target,
                 "devkit_probe",
             ])
-            .env_clear()
-            .env("HOME", &ctx.home)
-            .env("XDG_CONFIG_HOME", ctx.home.join(".config"))
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
-            .current_dir(&ctx.work)
             .output()
             .unwrap()
     };

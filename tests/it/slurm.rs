@@ -18,17 +18,9 @@ pub fn slurm_conf() -> Option<String> {
 
 /// `devkit` with the context's clean environment, as a std command (for tests that signal it).
 pub fn devkit_std(ctx: &TestContext, conf: &str) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("devkit"));
-    cmd.env_clear()
-        .env("HOME", &ctx.home)
-        .env("XDG_CONFIG_HOME", ctx.home.join(".config"))
-        .env("XDG_DATA_HOME", ctx.home.join(".local/share"))
-        .env("XDG_CACHE_HOME", ctx.home.join(".cache"))
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("NO_COLOR", "1")
-        .env("SLURM_CONF", conf)
-        .env("DEVKIT_SLURM_SACCT", "completion")
-        .current_dir(&ctx.work);
+    let mut cmd = ctx.devkit_std();
+    cmd.env("SLURM_CONF", conf)
+        .env("DEVKIT_SLURM_SACCT", "completion");
     cmd
 }
 

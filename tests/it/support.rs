@@ -25,9 +25,10 @@ impl TestContext {
         }
     }
 
-    /// `devkit` with a clean environment pointing at this context.
-    pub fn devkit(&self) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::cargo_bin("devkit").expect("devkit binary");
+    /// Any program with the one clean environment of the tests: nothing inherited but `PATH`; `HOME` and the
+    /// XDG folders in this context; no colours; run in the work folder. Callers add what their test needs.
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
+        let mut cmd = std::process::Command::new(program);
         cmd.env_clear()
             .env("HOME", &self.home)
             .env("XDG_CONFIG_HOME", self.home.join(".config"))
@@ -37,6 +38,17 @@ impl TestContext {
             .env("NO_COLOR", "1")
             .current_dir(&self.work);
         cmd
+    }
+
+    /// `devkit` in the clean environment of [`TestContext::command`], as a std command (for tests that spawn
+    /// or signal it).
+    pub fn devkit_std(&self) -> std::process::Command {
+        self.command(assert_cmd::cargo::cargo_bin!("devkit"))
+    }
+
+    /// `devkit` in the clean environment of [`TestContext::command`].
+    pub fn devkit(&self) -> assert_cmd::Command {
+        assert_cmd::Command::from_std(self.devkit_std())
     }
 
     /// The effective site profile, as `devkit site show --format json` reports it.

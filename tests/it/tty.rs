@@ -33,7 +33,8 @@ pub(crate) fn drive_in(
     let steps_file = ctx.write("steps.json", steps);
     let driver = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tty/drive.py");
     let devkit = assert_cmd::cargo::cargo_bin!("devkit");
-    let out = Command::new("timeout")
+    let out = ctx
+        .command("timeout")
         .arg("60")
         .arg(python)
         .arg(driver)
@@ -41,11 +42,6 @@ pub(crate) fn drive_in(
         .arg("--")
         .arg(devkit)
         .args(args)
-        .env_clear()
-        .env("HOME", &ctx.home)
-        .env("XDG_CONFIG_HOME", ctx.home.join(".config"))
-        .env("XDG_DATA_HOME", ctx.home.join(".local/share"))
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("TERM", "xterm")
         .envs(env.iter().copied())
         .current_dir(cwd)
