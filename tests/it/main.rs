@@ -1,6 +1,30 @@
 //! Integration tests: the real `devkit` binary in a temporary HOME, one module per command.
 #![allow(clippy::unwrap_used, clippy::print_stderr, clippy::print_stdout)]
 
+/// One `#[test]` per golden case folder below `$root` (run by `$run`), and a test that every folder has its test.
+/// `DEVKIT_BLESS=1` makes a case rewrite its expected folder from what devkit produced (review with `git diff`).
+macro_rules! golden_cases {
+    ($root:expr, $run:path, $($test:ident => $name:literal),+ $(,)?) => {
+        $(
+            #[test]
+            fn $test() {
+                $run($name);
+            }
+        )+
+
+        #[test]
+        fn every_case_folder_has_its_test() {
+            let mut listed = vec![$($name.to_string()),+];
+            listed.sort();
+            assert_eq!(
+                crate::support::case_names(&$root),
+                listed,
+                "each case folder needs one line in this file's golden_cases! list"
+            );
+        }
+    };
+}
+
 mod cases;
 mod cli;
 mod configure;

@@ -203,6 +203,25 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Whether this run rewrites golden expectations instead of checking them (`DEVKIT_BLESS=1`).
+pub fn blessing() -> bool {
+    std::env::var("DEVKIT_BLESS").is_ok_and(|v| v == "1")
+}
+
+/// Replaces the folder `expected` by a copy of the tree `actual` (`.git` and `skip` excluded; modes kept), then
+/// lets `fix` rewrite a copied file's text (placeholders for versions and paths). For `DEVKIT_BLESS=1`.
+pub fn bless_tree(actual: &Path, expected: &Path, skip: &[&str], fix: &dyn Fn(&str, String) -> String) {
+    let _ = std::fs::remove_dir_all(expected);
+    for rel in tree(actual).iter().filter(|r| !skip.contains(&r.as_str())) {
+        let to = expected.join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(actual.join(rel), &to).unwrap();
+        if let Ok(text) = std::fs::read_to_string(&to) {
+            std::fs::write(&to, fix(rel, text)).unwrap();
+        }
+    }
+}
+
 /// The names of the case folders below `root`, sorted.
 pub fn case_names(root: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(root)
