@@ -6,7 +6,7 @@ use crate::support::{TestContext, all_output};
 use std::process::Output;
 
 /// The filters that make snapshots independent of this machine: temporary paths, versions, ports.
-fn settings() -> insta::Settings {
+pub(crate) fn settings() -> insta::Settings {
     let mut s = insta::Settings::clone_current();
     s.add_filter(r"/tmp/\.tmp[A-Za-z0-9]+", "[TMP]");
     s.add_filter(r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]");

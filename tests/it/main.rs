@@ -44,6 +44,7 @@ mod fake_artifactory;
 mod fake_gitlab;
 mod fake_http;
 mod gitlab;
+mod help_snapshots;
 mod http_faults;
 mod images;
 mod init;
