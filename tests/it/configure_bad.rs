@@ -2,8 +2,8 @@
 //! (no lost update: every file complete and valid, the ownership record holding every client).
 
 use crate::configure::{devkit, store_token};
-use crate::init::{make_read_only, undo_read_only};
 use crate::support::{TestContext, all_output, tree};
+use crate::support::{make_read_only, undo_read_only};
 use std::collections::BTreeMap;
 use std::process::{Command, Output, Stdio};
 

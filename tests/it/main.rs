@@ -48,6 +48,7 @@ mod help_snapshots;
 mod http_faults;
 mod images;
 mod init;
+mod init_errors;
 mod init_hostile;
 mod init_sandbox_props;
 mod layers;

@@ -1,6 +1,7 @@
 //! The test context: a temporary HOME with XDG folders, and a `devkit` command that sees only it.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// A temporary home and working folder for one test.
 pub struct TestContext {
@@ -180,6 +181,20 @@ pub fn all_output(out: &std::process::Output) -> String {
     )
 }
 
+/// Asserts that a command exited with `code` and that its stderr holds every fragment; on failure, shows the
+/// whole output.
+pub fn assert_fails_with(out: &std::process::Output, code: i32, fragments: &[&str]) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "{}", all_output(out));
+    for fragment in fragments {
+        assert!(
+            stderr.contains(fragment),
+            "`{fragment}` not in stderr:\n{}",
+            all_output(out)
+        );
+    }
+}
+
 /// Runs the real `git` CLI in `dir` with a fixed identity; panics on failure; returns stdout.
 pub fn git(dir: &Path, args: &[&str]) -> String {
     let out = std::process::Command::new("git")
@@ -305,4 +320,30 @@ pub fn secrets_set(mut cmd: assert_cmd::Command, user: &str, token: &str) -> std
     .write_stdin(token.to_string())
     .output()
     .unwrap()
+}
+
+/// Makes a folder read-only for this user (root: the immutable attribute); whether it worked.
+pub fn make_read_only(dir: &Path) -> bool {
+    if Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0"))
+    {
+        // root ignores modes: the immutable attribute is what makes a folder read-only for it
+        Command::new("chattr")
+            .arg("+i")
+            .arg(dir)
+            .status()
+            .is_ok_and(|s| s.success())
+    } else {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).is_ok()
+    }
+}
+
+/// Undoes [`make_read_only`].
+pub fn undo_read_only(dir: &Path) {
+    let _ = Command::new("chattr").arg("-i").arg(dir).status();
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755));
 }
