@@ -6,6 +6,7 @@ pub mod atomic_file;
 pub mod cli;
 pub mod commands;
 pub mod config_edit;
+pub mod container;
 pub mod configure;
 pub mod doctor;
 pub mod env_vars;

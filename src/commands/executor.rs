@@ -5,6 +5,7 @@
 //! failure ends with `BUILD_FAILURE_EXIT_CODE` or `SYSTEM_FAILURE_EXIT_CODE`, as gitlab-runner expects.
 
 mod cleanup;
+mod container;
 mod reap;
 
 use super::slurm::{JobPlan, execute, expand_home, interrupt_flag, plan, unique_name, verdict};
@@ -201,6 +202,7 @@ fn job_plan(ci: &CiEnv, settings: &Settings) -> Result<JobPlan> {
 }
 
 fn prepare(ci: &CiEnv, settings: &Settings, printer: &Printer) -> Result<ExitStatus> {
+    container::refuse_services()?;
     let plan = job_plan(ci, settings)?;
     crate::slurm::files::private_dir(&record_dir(ci, settings).path)?;
     printer.status(
@@ -228,13 +230,14 @@ fn stage(args: &ExecutorRunArgs, ci: &CiEnv, settings: &Settings, printer: &Prin
             path: record.path.clone(),
             source,
         })?;
+    let job_dir = record.path.join(format!("{}-{}", args.stage, unique_name()));
+    let launcher = container::launcher(&plan, &job_dir, settings, printer)?;
     let spec = RunSpec {
         sbatch_args: plan.sbatch_args.clone(),
-        job_dir: record.path.join(format!("{}-{}", args.stage, unique_name())),
+        job_dir,
         workdir: record.path.clone(),
         work: Work::Script(args.script.clone()),
-        image: plan.image.clone(),
-        gpus: plan.gpus,
+        launcher,
         queue_timeout: plan.queue_timeout,
         controller_timeout: plan.controller_timeout,
         hold_grace: plan.hold_grace,

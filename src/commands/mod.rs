@@ -2,6 +2,7 @@
 
 mod artifactory_session;
 mod completions;
+mod container_job;
 pub(crate) mod configure;
 pub mod docker_helper;
 pub(crate) mod doctor;
