@@ -34,7 +34,7 @@ pub(crate) struct Request<'a> {
     pub workdir: PathBuf,
     /// The job folder: it holds the user script and must not exist yet or be private.
     pub job_dir: &'a Path,
-    /// Other folders the job needs (builds, caches), bound at the same path.
+    /// Other folders the job needs (builds, caches), bound at the same path when they exist.
     pub folders: Vec<PathBuf>,
 }
 
@@ -59,7 +59,9 @@ fn credential(host: &str, settings: &Settings, printer: &Printer) -> Result<Opti
     for service in services {
         for name in store.users(&service)? {
             if let Some(password) = store.get(&service, &name)? {
-                printer.debug(format!("registry `{host}`: credential of `{name}` from `{service}`"));
+                printer.debug(format!(
+                    "registry `{host}`: credential of `{name}` from `{service}`"
+                ));
                 return Ok(Some(Credentials {
                     username: name,
                     password,
@@ -78,10 +80,10 @@ fn binds(req: &Request<'_>, settings: &Settings, printer: &Printer) -> Result<Ve
             out.push(b);
         }
     };
-    for folder in std::iter::once(&req.workdir)
-        .chain(std::iter::once(&req.job_dir.to_path_buf()))
-        .chain(&req.folders)
-    {
+    add(Bind::same(&req.workdir));
+    add(Bind::same(req.job_dir));
+    // Builds and cache folders may not exist yet (gitlab-runner makes them on first use).
+    for folder in req.folders.iter().filter(|f| f.is_dir()) {
         add(Bind::same(folder));
     }
     for text in req.binds {
@@ -98,7 +100,10 @@ fn binds(req: &Request<'_>, settings: &Settings, printer: &Printer) -> Result<Ve
         if b.source.exists() {
             add(b);
         } else {
-            printer.debug(format!("site bind `{}` is not on this host: not bound", b.source.display()));
+            printer.debug(format!(
+                "site bind `{}` is not on this host: not bound",
+                b.source.display()
+            ));
         }
     }
     Ok(out)

@@ -2,8 +2,8 @@
 
 mod artifactory_session;
 mod completions;
-mod container_job;
 pub(crate) mod configure;
+mod container_job;
 pub mod docker_helper;
 pub(crate) mod doctor;
 mod executor;

@@ -1,6 +1,7 @@
 //! `devkit slurm run`: resolve the job options (flags over site defaults), run the job through the Slurm run loop
 //! and print its events; shared with the custom-executor driver.
 
+use super::container_job;
 use crate::cli::{SacctArg, SlurmJobArgs, SlurmRunArgs};
 use crate::env_vars::EnvVars;
 use crate::error::{ExitStatus, UserError};
@@ -9,7 +10,6 @@ use crate::settings::Settings;
 use crate::site::Trex;
 use crate::slurm::options::{self, SbatchOption};
 use crate::slurm::runner::{self, Event, Report, RunSpec};
-use super::container_job;
 use crate::slurm::script::Launcher;
 use crate::slurm::{Client, Outcome, ProcessExec, SacctMode, Work};
 use anyhow::{Context, Result};

@@ -22,7 +22,10 @@ pub fn launcher(
         quote(&cache_dir.display().to_string())
     ));
     if let Some(file) = credential_file {
-        prelude.push_str(&format!("set -a; . {}; set +a\n", quote(&file.display().to_string())));
+        prelude.push_str(&format!(
+            "set -a; . {}; set +a\n",
+            quote(&file.display().to_string())
+        ));
     }
     let mut argv: Vec<String> = vec!["apptainer".into(), "exec".into()];
     if spec.gpus {
@@ -71,7 +74,13 @@ mod tests {
             command: vec!["/bin/sh".into(), "/j/user.sh".into()],
         };
         let image = ImageRef::resolve("reg:5000/a/b:1", "").unwrap();
-        let l = launcher(&image, &spec, Path::new("/c/apptainer"), Some(Path::new("/j/registry.env"))).unwrap();
+        let l = launcher(
+            &image,
+            &spec,
+            Path::new("/c/apptainer"),
+            Some(Path::new("/j/registry.env")),
+        )
+        .unwrap();
         assert_eq!(
             l.argv.join(" "),
             "apptainer exec --nv --bind /b:/b --bind /d:/data:ro --pwd /b/p docker://reg:5000/a/b:1 /bin/sh /j/user.sh"

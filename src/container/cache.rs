@@ -65,7 +65,10 @@ impl Cache {
             && algo.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
             && hex.len() >= 32
             && hex.chars().all(|c| c.is_ascii_hexdigit());
-        ok.then(|| self.oci_dir().join(format!("{algo}-{}", hex.to_ascii_lowercase())))
+        ok.then(|| {
+            self.oci_dir()
+                .join(format!("{algo}-{}", hex.to_ascii_lowercase()))
+        })
     }
 
     /// Takes the cache lock (blocking) until the returned file is dropped.
@@ -139,7 +142,13 @@ impl Cache {
 }
 
 /// Which items to evict (indexes, oldest first) so the rest fits `limit`.
-pub fn plan_eviction(items: &[Item], limit: u64, keep: &Path, now: SystemTime, grace: Duration) -> Vec<usize> {
+pub fn plan_eviction(
+    items: &[Item],
+    limit: u64,
+    keep: &Path,
+    now: SystemTime,
+    grace: Duration,
+) -> Vec<usize> {
     let mut total: u64 = items.iter().map(|i| i.size).sum();
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by_key(|&i| (items[i].used, items[i].path.clone()));
@@ -191,7 +200,11 @@ pub fn parse_size(text: &str) -> Result<u64, ContainerError> {
         None => (t, ""),
     };
     let n: u64 = digits.parse().map_err(|_| bad())?;
-    let shift = match unit.trim_end_matches(['B', 'b', 'i']).to_ascii_uppercase().as_str() {
+    let shift = match unit
+        .trim_end_matches(['B', 'b', 'i'])
+        .to_ascii_uppercase()
+        .as_str()
+    {
         "" => 0,
         "K" => 10,
         "M" => 20,
@@ -222,8 +235,17 @@ mod tests {
     fn digests_name_entries_and_nothing_else() {
         let c = Cache { root: "/c".into() };
         let hex = "a".repeat(64);
-        assert_eq!(c.entry(&format!("sha256:{hex}")), Some(PathBuf::from(format!("/c/oci/sha256-{hex}"))));
-        for bad in ["", "sha256:", "sha256:../../x", "../x:aaaa", &format!("sha256:{}/", "a".repeat(64))] {
+        assert_eq!(
+            c.entry(&format!("sha256:{hex}")),
+            Some(PathBuf::from(format!("/c/oci/sha256-{hex}")))
+        );
+        for bad in [
+            "",
+            "sha256:",
+            "sha256:../../x",
+            "../x:aaaa",
+            &format!("sha256:{}/", "a".repeat(64)),
+        ] {
             assert_eq!(c.entry(bad), None, "{bad}");
         }
     }
@@ -239,15 +261,23 @@ mod tests {
             std::fs::write(e.join("rootfs/blob"), vec![7u8; 64 * 1024]).unwrap();
             cache.touch(&e).unwrap();
             let f = File::options().write(true).open(e.join(STAMP)).unwrap();
-            f.set_modified(SystemTime::now() - Duration::from_secs(age)).unwrap();
+            f.set_modified(SystemTime::now() - Duration::from_secs(age))
+                .unwrap();
             entries.push(e);
         }
         let one = disk_size(&entries[0]);
-        let removed = cache.evict(one * 2, &entries[0], Duration::from_secs(10)).unwrap();
-        assert_eq!(removed, vec![entries[1].clone()], "the oldest is kept because it is in use");
+        let removed = cache
+            .evict(one * 2, &entries[0], Duration::from_secs(10))
+            .unwrap();
+        assert_eq!(
+            removed,
+            vec![entries[1].clone()],
+            "the oldest is kept because it is in use"
+        );
         assert!(entries[0].exists() && !entries[1].exists() && entries[2].exists());
         for private in [cache.oci_dir(), cache.apptainer_dir()] {
-            let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(private).unwrap().permissions());
+            let mode =
+                std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(private).unwrap().permissions());
             assert_eq!(mode & 0o777, 0o700);
         }
     }

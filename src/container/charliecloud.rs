@@ -87,13 +87,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let rootfs = dir.path().join("rootfs");
         std::fs::create_dir(&rootfs).unwrap();
-        let s = spec(vec![Bind::same(Path::new("/w")), Bind::parse("/x:/in/data").unwrap()]);
+        let s = spec(vec![
+            Bind::same(Path::new("/w")),
+            Bind::parse("/x:/in/data").unwrap(),
+        ]);
         prepare(&rootfs, &s).unwrap();
         assert!(rootfs.join("in/data").is_dir() && rootfs.join("proc").is_dir() && rootfs.join("w").is_dir());
         let l = launcher(&rootfs, &s).unwrap();
         assert_eq!(
             l.argv[1..].join(" "),
-            format!("--bind=/w:/w --bind=/x:/in/data --cd=/w {} -- /bin/sh /j/u.sh", rootfs.display())
+            format!(
+                "--bind=/w:/w --bind=/x:/in/data --cd=/w {} -- /bin/sh /j/u.sh",
+                rootfs.display()
+            )
         );
     }
 
@@ -106,6 +112,10 @@ mod tests {
         std::fs::create_dir_all(&outside).unwrap();
         std::os::unix::fs::symlink(&outside, rootfs.join("home")).unwrap();
         assert!(prepare(&rootfs, &spec(vec![])).is_err());
-        assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0, "nothing created through the link");
+        assert_eq!(
+            std::fs::read_dir(&outside).unwrap().count(),
+            0,
+            "nothing created through the link"
+        );
     }
 }

@@ -159,7 +159,10 @@ mod tests {
     #[test]
     fn binds_parse_or_fail_clearly() {
         let b = Bind::parse("/data:/in:ro").unwrap();
-        assert_eq!((b.source.to_str(), b.target.to_str(), b.read_only), (Some("/data"), Some("/in"), true));
+        assert_eq!(
+            (b.source.to_str(), b.target.to_str(), b.read_only),
+            (Some("/data"), Some("/in"), true)
+        );
         assert_eq!(Bind::parse("/data").unwrap(), Bind::same(Path::new("/data")));
         assert!(!Bind::parse("/a:/b:rw").unwrap().read_only);
         for bad in ["", "data", "/a:b", "/a:/b:/c", "/a,b", "/a:/b:ro:ro", "/a\n"] {

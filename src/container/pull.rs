@@ -51,7 +51,11 @@ fn skopeo(host: &str, auth: Option<&AuthFile>, args: &[String]) -> Result<String
         cmd.arg("--authfile").arg(a.path());
     }
     if is_loopback(host) {
-        cmd.arg(if args[0] == "copy" { "--src-tls-verify=false" } else { "--tls-verify=false" });
+        cmd.arg(if args[0] == "copy" {
+            "--src-tls-verify=false"
+        } else {
+            "--tls-verify=false"
+        });
     }
     cmd.args(&args[1..]);
     let out = cmd.output().map_err(|source| ContainerError::Tool {
@@ -61,7 +65,11 @@ fn skopeo(host: &str, auth: Option<&AuthFile>, args: &[String]) -> Result<String
     if out.status.success() {
         return Ok(String::from_utf8_lossy(&out.stdout).trim().to_string());
     }
-    Err(classify(host, args.last().map(String::as_str).unwrap_or_default(), &String::from_utf8_lossy(&out.stderr)))
+    Err(classify(
+        host,
+        args.last().map(String::as_str).unwrap_or_default(),
+        &String::from_utf8_lossy(&out.stderr),
+    ))
 }
 
 /// Maps skopeo's error text to a typed error.
@@ -73,7 +81,10 @@ fn classify(host: &str, reference: &str, stderr: &str) -> ContainerError {
             reference,
             registry: host.to_string(),
         }
-    } else if low.contains("unauthorized") || low.contains("authentication required") || low.contains("denied") {
+    } else if low.contains("unauthorized")
+        || low.contains("authentication required")
+        || low.contains("denied")
+    {
         ContainerError::Unauthorized {
             registry: host.to_string(),
             user: None,
@@ -102,7 +113,11 @@ fn repository(reference: &str) -> &str {
 }
 
 /// Makes `image` available in `cache`, copying it only when its digest is not there yet.
-pub fn ensure(cache: &Cache, image: &ImageRef, creds: Option<&Credentials>) -> Result<Pulled, ContainerError> {
+pub fn ensure(
+    cache: &Cache,
+    image: &ImageRef,
+    creds: Option<&Credentials>,
+) -> Result<Pulled, ContainerError> {
     let ImageRef::Remote { host, reference } = image else {
         return Err(ContainerError::BadReference(image.display()));
     };
@@ -126,15 +141,28 @@ pub fn ensure(cache: &Cache, image: &ImageRef, creds: Option<&Credentials>) -> R
     })?;
     if entry.join("rootfs").is_dir() {
         cache.touch(&entry)?;
-        return Ok(Pulled { entry, digest, pulled: false });
+        return Ok(Pulled {
+            entry,
+            digest,
+            pulled: false,
+        });
     }
     let _lock = cache.lock()?;
     if entry.join("rootfs").is_dir() {
         cache.touch(&entry)?;
-        return Ok(Pulled { entry, digest, pulled: false });
+        return Ok(Pulled {
+            entry,
+            digest,
+            pulled: false,
+        });
     }
-    let name = entry.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = cache.oci_dir().join(format!(".tmp-{name}-{}", std::process::id()));
+    let name = entry
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = cache
+        .oci_dir()
+        .join(format!(".tmp-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     files::private_dir(&tmp).map_err(cache_err)?;
     let layout = tmp.join("layout");
@@ -142,7 +170,12 @@ pub fn ensure(cache: &Cache, image: &ImageRef, creds: Option<&Credentials>) -> R
     skopeo(
         host,
         auth.as_ref(),
-        &["copy".into(), "--quiet".into(), pinned, format!("oci:{}:image", layout.display())],
+        &[
+            "copy".into(),
+            "--quiet".into(),
+            pinned,
+            format!("oci:{}:image", layout.display()),
+        ],
     )?;
     unpack(&layout, &tmp.join("bundle"))?;
     let moved = std::fs::rename(tmp.join("bundle/rootfs"), tmp.join("rootfs"))
@@ -152,14 +185,20 @@ pub fn ensure(cache: &Cache, image: &ImageRef, creds: Option<&Credentials>) -> R
     moved.map_err(cache_err)?;
     cache.touch(&tmp)?;
     std::fs::rename(&tmp, &entry).map_err(cache_err)?;
-    Ok(Pulled { entry, digest, pulled: true })
+    Ok(Pulled {
+        entry,
+        digest,
+        pulled: true,
+    })
 }
 
 fn unpack(layout: &Path, bundle: &Path) -> Result<(), ContainerError> {
     let mut cmd = Command::new("umoci");
     // Rootless mode keeps the files as this user's, which every runtime here reads (root included).
     cmd.args(["unpack", "--rootless"]);
-    cmd.arg("--image").arg(format!("{}:image", layout.display())).arg(bundle);
+    cmd.arg("--image")
+        .arg(format!("{}:image", layout.display()))
+        .arg(bundle);
     let out = cmd.output().map_err(|source| ContainerError::Tool {
         tool: "umoci".into(),
         source,

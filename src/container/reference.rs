@@ -37,7 +37,8 @@ impl ImageRef {
             return Err(bad());
         }
         let first = raw.split('/').next().unwrap_or_default();
-        let has_host = raw.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
+        let has_host =
+            raw.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
         let full = if has_host {
             raw.to_string()
         } else {
@@ -102,12 +103,27 @@ mod tests {
     #[test]
     fn hostile_references_are_refused() {
         for bad in [
-            "", "--authfile=/x", "-x", "a b", "a;rm", "$(id)", "a//b", "../x", "a/../b", "x:", "h.io/", "a\nb",
-            "docker://", "@sha256:1",
+            "",
+            "--authfile=/x",
+            "-x",
+            "a b",
+            "a;rm",
+            "$(id)",
+            "a//b",
+            "../x",
+            "a/../b",
+            "x:",
+            "h.io/",
+            "a\nb",
+            "docker://",
+            "@sha256:1",
         ] {
             assert!(ImageRef::resolve(bad, "reg").is_err(), "{bad:?}");
         }
-        assert!(ImageRef::resolve("python", "").is_err(), "no registry to resolve against");
+        assert!(
+            ImageRef::resolve("python", "").is_err(),
+            "no registry to resolve against"
+        );
     }
 
     #[test]

@@ -59,9 +59,7 @@ pub fn bundle(entry: &Path, spec: &Spec) -> Result<PathBuf, ContainerError> {
     };
     let image_config: Value = std::fs::read(entry.join("config.json"))
         .map_err(|e| err(entry, e))
-        .and_then(|bytes| {
-            serde_json::from_slice(&bytes).map_err(|e| err(entry, std::io::Error::other(e)))
-        })?;
+        .and_then(|bytes| serde_json::from_slice(&bytes).map_err(|e| err(entry, std::io::Error::other(e))))?;
     let text = serde_json::to_string_pretty(&config(&image_config, spec, &gpu_devices()))
         .map_err(|e| err(entry, std::io::Error::other(e)))?;
     let mut hasher = std::collections::hash_map::DefaultHasher::new();

@@ -89,11 +89,24 @@ mod tests {
     fn runs_through_a_launcher() {
         let launcher = Launcher {
             prelude: "export A=1\n".into(),
-            argv: vec!["ch-run".into(), "/img dir".into(), "--".into(), "sh".into(), "/j/user.sh".into()],
+            argv: vec![
+                "ch-run".into(),
+                "/img dir".into(),
+                "--".into(),
+                "sh".into(),
+                "/j/user.sh".into(),
+            ],
         };
         let s = batch_script(Path::new("/j/user.sh"), Path::new("/j/done"), &launcher);
-        assert!(s.contains("\nexport A=1\nch-run '/img dir' -- sh /j/user.sh\nrc=$?"), "{s}");
-        let s = batch_script(Path::new("/j/user.sh"), Path::new("/j/done"), &Launcher::default());
+        assert!(
+            s.contains("\nexport A=1\nch-run '/img dir' -- sh /j/user.sh\nrc=$?"),
+            "{s}"
+        );
+        let s = batch_script(
+            Path::new("/j/user.sh"),
+            Path::new("/j/done"),
+            &Launcher::default(),
+        );
         assert!(s.contains("\nbash /j/user.sh\n"));
     }
 }

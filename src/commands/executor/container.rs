@@ -39,7 +39,12 @@ pub(super) fn refuse_services() -> Result<()> {
 }
 
 /// The launcher of the user's script: bash on the node without an image, the site's container runtime with one.
-pub(super) fn launcher(plan: &JobPlan, job_dir: &Path, settings: &Settings, printer: &Printer) -> Result<Launcher> {
+pub(super) fn launcher(
+    plan: &JobPlan,
+    job_dir: &Path,
+    settings: &Settings,
+    printer: &Printer,
+) -> Result<Launcher> {
     refuse_services()?;
     let Some(image) = ci_var("CI_JOB_IMAGE").or_else(|| plan.image.clone()) else {
         return Ok(Launcher::default());
@@ -50,7 +55,12 @@ pub(super) fn launcher(plan: &JobPlan, job_dir: &Path, settings: &Settings, prin
         .filter(|p| p.is_dir())
         .unwrap_or_else(|| builds.clone());
     let binds: Vec<String> = ci_var("DEVKIT_CONTAINER_BINDS")
-        .map(|v| v.split([',', ' ', '\n']).filter(|b| !b.is_empty()).map(String::from).collect())
+        .map(|v| {
+            v.split([',', ' ', '\n'])
+                .filter(|b| !b.is_empty())
+                .map(String::from)
+                .collect()
+        })
         .unwrap_or_default();
     let runtime = ci_var("DEVKIT_CONTAINER_RUNTIME");
     let request = Request {
@@ -60,7 +70,10 @@ pub(super) fn launcher(plan: &JobPlan, job_dir: &Path, settings: &Settings, prin
         gpus: plan.gpus,
         workdir,
         job_dir,
-        folders: vec![builds, expand_home(&settings.site.trex.cache_dir, &settings.paths.home)],
+        folders: vec![
+            builds,
+            expand_home(&settings.site.trex.cache_dir, &settings.paths.home),
+        ],
     };
     container_launcher(&request, settings, printer)
 }
