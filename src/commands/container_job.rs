@@ -72,33 +72,43 @@ fn credential(host: &str, settings: &Settings, printer: &Printer) -> Result<Opti
     Ok(None)
 }
 
+/// Adds `b` unless something is bound at its target already.
+fn add(out: &mut Vec<Bind>, b: Bind) {
+    if !out.iter().any(|o| o.target == b.target) {
+        out.push(b);
+    }
+}
+
 /// Every bind of the job: its folders, the user's (checked), the site's that exist here; no duplicates.
 fn binds(req: &Request<'_>, settings: &Settings, printer: &Printer) -> Result<Vec<Bind>> {
     let mut out: Vec<Bind> = Vec::new();
-    let mut add = |b: Bind| {
-        if !out.iter().any(|o| o.target == b.target) {
-            out.push(b);
-        }
-    };
-    add(Bind::same(&req.workdir));
-    add(Bind::same(req.job_dir));
+    add(&mut out, Bind::same(&req.workdir));
     // Builds and cache folders may not exist yet (gitlab-runner makes them on first use).
     for folder in req.folders.iter().filter(|f| f.is_dir()) {
-        add(Bind::same(folder));
+        add(&mut out, Bind::same(folder));
+    }
+    // The folder of job folders rather than this job's own, so the binds (and the slurm-oci bundle made for
+    // them) stay the same from one job to the next; nothing when another bind holds it already.
+    let jobs = req.job_dir.parent().unwrap_or(req.job_dir);
+    if !out
+        .iter()
+        .any(|b| b.source == b.target && jobs.starts_with(&b.source))
+    {
+        add(&mut out, Bind::same(jobs));
     }
     for text in req.binds {
         let b = Bind::parse(text).map_err(user)?;
         if !b.source.exists() {
             return Err(user(ContainerError::MissingBindSource(b.source)));
         }
-        add(b);
+        add(&mut out, b);
     }
     for text in &settings.site.container.binds {
         let b = Bind::parse(text)
             .map_err(user)
             .context("in site key `container.binds`")?;
         if b.source.exists() {
-            add(b);
+            add(&mut out, b);
         } else {
             printer.debug(format!(
                 "site bind `{}` is not on this host: not bound",
@@ -179,8 +189,11 @@ pub(crate) fn launcher(req: &Request<'_>, settings: &Settings, printer: &Printer
             } else {
                 printer.status("Cached", format!("{} ({})", image.display(), pulled.digest));
             }
-            let evicted = cache.evict(limit, &pulled.entry, EVICTION_GRACE).map_err(user)?;
-            report_evicted(&evicted, printer);
+            // Only a pull makes the cache grow.
+            if pulled.pulled {
+                let evicted = cache.evict(limit, &pulled.entry, EVICTION_GRACE).map_err(user)?;
+                report_evicted(&evicted, printer);
+            }
             let rootfs = pulled.entry.join("rootfs");
             if runtime == Runtime::Charliecloud {
                 charliecloud::prepare(&rootfs, &spec).map_err(user)?;

@@ -139,22 +139,21 @@ pub fn ensure(
         reference: reference.clone(),
         reason: format!("the registry answered `{digest}` instead of a digest"),
     })?;
-    if entry.join("rootfs").is_dir() {
-        cache.touch(&entry)?;
-        return Ok(Pulled {
-            entry,
-            digest,
-            pulled: false,
-        });
-    }
-    let _lock = cache.lock()?;
-    if entry.join("rootfs").is_dir() {
-        cache.touch(&entry)?;
-        return Ok(Pulled {
-            entry,
-            digest,
-            pulled: false,
-        });
+    // Checked again under the lock: another process may have pulled the same digest meanwhile.
+    let mut lock = None;
+    loop {
+        if entry.join("rootfs").is_dir() {
+            cache.touch(&entry)?;
+            return Ok(Pulled {
+                entry,
+                digest,
+                pulled: false,
+            });
+        }
+        if lock.is_some() {
+            break;
+        }
+        lock = Some(cache.lock()?);
     }
     let name = entry
         .file_name()

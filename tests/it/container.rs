@@ -3,7 +3,9 @@
 //! image and served by the registry of tests/docker/up.sh (htpasswd, a password with symbols).
 
 use crate::slurm::{kill_group, slurm_conf, slurm_run_std, spawn, submitted_id};
-use crate::support::{DockerEnv, TestContext, all_output, files_containing, require_docker, require_tool};
+use crate::support::{
+    DockerEnv, TestContext, all_output, files_containing, require_docker, require_tool, secrets_set,
+};
 use std::io::Read as _;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
@@ -96,21 +98,8 @@ pub fn with_registry(mut cmd: Command, docker: &DockerEnv) -> Command {
 
 /// Stores `user`/`pass` as the Artifactory credential of `ctx`.
 pub fn store(ctx: &TestContext, docker: &DockerEnv, user: &str, pass: &str) {
-    let mut cmd = with_registry(crate::slurm::devkit_std(ctx, ""), docker);
-    cmd.args([
-        "secrets",
-        "set",
-        "artifactory",
-        "--username",
-        user,
-        "--token-stdin",
-    ])
-    .stdin(std::process::Stdio::piped())
-    .stdout(std::process::Stdio::piped())
-    .stderr(std::process::Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), pass.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
+    let cmd = with_registry(crate::slurm::devkit_std(ctx, ""), docker);
+    let out = secrets_set(assert_cmd::Command::from_std(cmd), user, pass);
     assert!(out.status.success(), "{}", all_output(&out));
 }
 
@@ -163,6 +152,16 @@ fn exit_code_output_and_cache(runtime: &str) {
     assert!(again.status.success(), "{}", all_output(&again));
     assert!(err.contains("Cached") && !err.contains("Pulled"), "{err}");
     let cache = ctx.home.join(".cache/devkit/containers");
+    let entries: Vec<PathBuf> = std::fs::read_dir(cache.join("oci"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+        .collect();
+    assert_eq!(entries.len(), 1, "one image, one entry: {entries:?}");
+    if runtime == "slurm-oci" {
+        let bundles = std::fs::read_dir(entries[0].join("bundles")).unwrap().count();
+        assert_eq!(bundles, 1, "the second job reuses the first one's bundle");
+    }
     for private in [cache.join("oci"), cache.join("apptainer")] {
         let mode = std::fs::metadata(&private).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o700, "{}", private.display());

@@ -51,8 +51,10 @@ fn apptainer_gets_the_exact_command_line_and_the_credential_only_in_its_environm
         script,
     ];
     let mut cmd = with_registry(slurm_run_std(&ctx, &s.conf, &args), &s.docker);
+    // Job folders outside the working folder: their parent is bound too (one bind for every job).
     cmd.env("PATH", path_with_stand_in())
-        .env("DEVKIT_TEST_APPTAINER_LOG", &log);
+        .env("DEVKIT_TEST_APPTAINER_LOG", &log)
+        .env("DEVKIT_SLURM_DIR", ctx.home.join("slurm-jobs"));
     let out = output(cmd);
     assert_eq!(out.status.code(), Some(3), "{}", all_output(&out));
     assert_eq!(
@@ -66,7 +68,7 @@ fn apptainer_gets_the_exact_command_line_and_the_credential_only_in_its_environm
     assert_eq!(calls.len(), 1, "{calls:?}");
     let (argv, env) = &calls[0];
     let work = ctx.work.display().to_string();
-    let jd = job_dir.display().to_string();
+    let jobs = job_dir.parent().unwrap().display().to_string();
     let user_sh = job_dir.join("user.sh").display().to_string();
     let expected = [
         "exec",
@@ -74,7 +76,7 @@ fn apptainer_gets_the_exact_command_line_and_the_credential_only_in_its_environm
         "--bind",
         &format!("{work}:{work}"),
         "--bind",
-        &format!("{jd}:{jd}"),
+        &format!("{jobs}:{jobs}"),
         "--pwd",
         &work,
         &format!("docker://{}", s.image),
