@@ -1,8 +1,8 @@
 //! Apptainer (Trex): `apptainer exec [--nv] --bind SRC:DST[:ro]... --pwd DIR IMAGE CMD...`. Apptainer pulls
 //! `docker://` images itself, into `APPTAINER_CACHEDIR` (the devkit cache, keyed by digest by Apptainer), with
-//! the credential from `APPTAINER_DOCKER_USERNAME`/`APPTAINER_DOCKER_PASSWORD`: those are read from a 0600 file
-//! of the private job folder by the batch script, so they never appear on a command line, and the command run
-//! inside drops them. Verified against a recording stand-in for `apptainer` only, until it runs on Trex.
+//! the credential from `APPTAINER_DOCKER_USERNAME`/`APPTAINER_DOCKER_PASSWORD`: the batch script reads them from a
+//! 0600 file of the private job folder and removes the file, so they never appear on a command line, and the
+//! command run inside drops them. Verified against a recording stand-in for `apptainer` only, until it runs on Trex.
 
 use super::{ContainerError, ImageRef, Launcher, Spec, export_lines, quote};
 use crate::images::Credentials;
@@ -22,10 +22,8 @@ pub fn launcher(
         quote(&cache_dir.display().to_string())
     ));
     if let Some(file) = credential_file {
-        prelude.push_str(&format!(
-            "set -a; . {}; set +a\n",
-            quote(&file.display().to_string())
-        ));
+        let file = quote(&file.display().to_string());
+        prelude.push_str(&format!("set -a; . {file}; set +a; rm -f {file}\n"));
     }
     let mut argv: Vec<String> = vec!["apptainer".into(), "exec".into()];
     if spec.gpus {
@@ -87,7 +85,7 @@ mod tests {
         );
         assert_eq!(
             l.prelude,
-            "export K='v w'\nexport APPTAINER_CACHEDIR=/c/apptainer\nset -a; . /j/registry.env; set +a\n"
+            "export K='v w'\nexport APPTAINER_CACHEDIR=/c/apptainer\nset -a; . /j/registry.env; set +a; rm -f /j/registry.env\n"
         );
     }
 }

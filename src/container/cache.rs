@@ -191,7 +191,7 @@ pub fn disk_size(path: &Path) -> u64 {
     walk(path, &mut HashSet::new())
 }
 
-/// Parses `50G`, `800M`, `1.5T`? no: whole numbers with an optional `K`, `M`, `G`, `T` (powers of 1024).
+/// Parses a size: a whole number with an optional `K`, `M`, `G` or `T` (powers of 1024; `GiB`, `GB` alike).
 pub fn parse_size(text: &str) -> Result<u64, ContainerError> {
     let t = text.trim();
     let bad = || ContainerError::BadSize(text.to_string());

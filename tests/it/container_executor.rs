@@ -95,3 +95,38 @@ fn a_job_without_image_runs_on_the_node_and_services_are_refused() {
         .unwrap();
     assert!(squeue.stdout.is_empty());
 }
+
+#[test]
+fn the_trex_job_plugin_runs_its_script_in_the_image() {
+    let Some(s) = setup("charliecloud") else { return };
+    let Some((glcl, _)) = crate::plugins_run::tools() else {
+        return;
+    };
+    let ctx = crate::support::TestContext::new();
+    store(&ctx, &s.docker, &s.docker.user2, &s.docker.pass2);
+    let project = ctx.work.join("sample");
+    crate::plugins_run::sample_project(
+        &project,
+        &format!(
+            "include:\n  - local: plugins/trex-job.yml\n    inputs:\n      job_prefix: img\n      image: {}\n      \
+             script: \"cat /etc/devkit-test-image; exit 5\"\n",
+            s.image
+        ),
+    );
+    let registry = &s.docker.registry;
+    let vars = [
+        "DEVKIT_CONTAINER_RUNTIME=charliecloud".to_string(),
+        "DEVKIT_SECRET_STORE=file".to_string(),
+        format!("DEVKIT_ARTIFACTORY_URL=http://{registry}"),
+        format!("DEVKIT_ARTIFACTORY_DOCKER_REGISTRY={registry}"),
+    ];
+    let mut extra = Vec::new();
+    for v in &vars {
+        extra.extend(["--variable", v.as_str()]);
+    }
+    let (passed, log) = crate::plugins_run::run_pipeline(&ctx, &glcl, &s.conf, &project, &extra);
+    assert!(!passed, "{log}");
+    assert!(log.contains("img-run > devkit test image"), "{log}");
+    let failed = regex::Regex::new(r"img-run finished in .* FAIL 5").unwrap();
+    assert!(failed.is_match(&log), "{log}");
+}
