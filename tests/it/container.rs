@@ -326,3 +326,35 @@ fn the_credential_is_never_on_a_command_line_nor_in_a_readable_file() {
     secret_only_in_private_files(&ctx.home, &s.docker.pass2);
     secret_only_in_private_files(&ctx.work, &s.docker.pass2);
 }
+
+#[test]
+fn two_concurrent_runs_of_a_new_image_pull_it_once() {
+    let Some(s) = setup("charliecloud") else { return };
+    let ctx = TestContext::new();
+    store(&ctx, &s.docker, &s.docker.user2, &s.docker.pass2);
+    let children: Vec<_> = (0..2)
+        .map(|_| {
+            spawn(run_cmd(
+                &ctx,
+                &s,
+                "charliecloud",
+                &["--", "cat", "/etc/devkit-test-image"],
+            ))
+        })
+        .collect();
+    let outs: Vec<Output> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    let mut pulls = 0;
+    for out in &outs {
+        assert!(out.status.success(), "{}", all_output(out));
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "devkit test image\n");
+        pulls += usize::from(stderr(out).contains("Pulled"));
+    }
+    assert_eq!(pulls, 1, "one pull, one cache hit");
+    let entries = std::fs::read_dir(ctx.home.join(".cache/devkit/containers/oci"))
+        .unwrap()
+        .count();
+    assert_eq!(entries, 1, "one entry and no leftover temporary folder");
+}
