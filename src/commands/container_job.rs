@@ -38,11 +38,22 @@ pub(crate) struct Request<'a> {
     pub folders: Vec<PathBuf>,
 }
 
-/// A leaf error as a user error with its hint.
+/// Marks an error as the infrastructure's, so the executor reports a system failure (which CI may retry).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot prepare the container image")]
+pub(crate) struct Infrastructure;
+
+/// A leaf error as a user error with its hint, marked when the infrastructure is to blame.
 fn user(e: ContainerError) -> anyhow::Error {
-    match e.hint() {
+    let infrastructure = e.is_infrastructure();
+    let err = match e.hint() {
         Some(hint) => UserError::with_hint(e.to_string(), hint).into(),
         None => anyhow::Error::new(e),
+    };
+    if infrastructure {
+        err.context(Infrastructure)
+    } else {
+        err
     }
 }
 
@@ -157,7 +168,11 @@ pub(crate) fn launcher(req: &Request<'_>, settings: &Settings, printer: &Printer
                     "" => None,
                     path => Some(fs_err::read(path).context("site key `tls.ca_bundle`")?),
                 };
-                crate::images::registry::check(host, c, ca.as_deref())?;
+                crate::images::registry::check(host, c, ca.as_deref()).map_err(|e| {
+                    let down = matches!(e, crate::images::ImagesError::RegistryUnreachable { .. });
+                    let err = anyhow::Error::new(e);
+                    if down { err.context(Infrastructure) } else { err }
+                })?;
             }
             found
         }

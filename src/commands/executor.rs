@@ -82,12 +82,13 @@ impl CiEnv {
 }
 
 /// Whether an error is the infrastructure's (controller unreachable, job folder unwritable, cancellation not
-/// confirmed), so gitlab-runner may retry.
+/// confirmed, container image not preparable), so gitlab-runner may retry.
 fn is_system_failure(err: &anyhow::Error) -> bool {
     err.chain().any(|c| {
         c.downcast_ref::<RunError>()
             .is_some_and(RunError::is_system_failure)
             || c.downcast_ref::<Unconfirmed>().is_some()
+            || c.downcast_ref::<super::container_job::Infrastructure>().is_some()
     })
 }
 

@@ -45,6 +45,15 @@ pub enum ContainerError {
 }
 
 impl ContainerError {
+    /// Whether the infrastructure is to blame (a tool missing, the cache unwritable, the registry not
+    /// answering), not the job's request: CI may retry such a failure.
+    pub fn is_infrastructure(&self) -> bool {
+        matches!(
+            self,
+            Self::Tool { .. } | Self::Cache { .. } | Self::Files { .. } | Self::Pull { .. }
+        )
+    }
+
     /// The fix, when known.
     pub fn hint(&self) -> Option<String> {
         Some(match self {

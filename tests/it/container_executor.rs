@@ -130,3 +130,25 @@ fn the_trex_job_plugin_runs_its_script_in_the_image() {
     let failed = regex::Regex::new(r"img-run finished in .* FAIL 5").unwrap();
     assert!(failed.is_match(&log), "{log}");
 }
+
+#[test]
+fn an_unreachable_registry_is_a_system_failure_and_a_missing_image_a_build_failure() {
+    let Some(s) = setup("charliecloud") else { return };
+    // Nothing listens on port 1: skopeo cannot reach the registry.
+    let job = ci_job(&s, "charliecloud").var("CI_JOB_IMAGE", "127.0.0.1:1/devkit-test/none:1");
+    let build = job.run("build_script", "echo must not run\n");
+    let out = text(&build);
+    assert_eq!(build.status.code(), Some(2), "SYSTEM_FAILURE_EXIT_CODE: {out}");
+    assert!(
+        out.contains("cannot prepare the container image") && !out.contains("Submitted"),
+        "{out}"
+    );
+
+    let missing = format!("{}/devkit-test/no-such-image:1", s.docker.registry);
+    let job = ci_job(&s, "charliecloud").var("CI_JOB_IMAGE", &missing);
+    store(&job.ctx, &s.docker, &s.docker.user2, &s.docker.pass2);
+    let build = job.run("build_script", "echo must not run\n");
+    let out = text(&build);
+    assert_eq!(build.status.code(), Some(1), "BUILD_FAILURE_EXIT_CODE: {out}");
+    assert!(out.contains("was not found") && out.contains("hint:"), "{out}");
+}
