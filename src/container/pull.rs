@@ -48,7 +48,8 @@ fn skopeo(host: &str, auth: Option<&AuthFile>, args: &[String]) -> Result<String
     let mut cmd = Command::new("skopeo");
     // A registry that stops answering must not hold the job forever (a copy of a large image takes a while).
     let limit = if args[0] == "copy" { "1h" } else { "2m" };
-    cmd.arg(format!("--command-timeout={limit}")).arg(args[0].as_str());
+    cmd.arg(format!("--command-timeout={limit}"))
+        .arg(args[0].as_str());
     if let Some(a) = auth {
         cmd.arg("--authfile").arg(a.path());
     }
