@@ -126,6 +126,23 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        /// Whatever the text, a resolved remote reference is one safe argv word: no option, no shell syntax,
+        /// no whitespace, and always a host and a tag or digest.
+        #[test]
+        fn resolved_references_are_safe_words(text in "\\PC{0,40}", prefix in "(docker://)?") {
+            if let Ok(ImageRef::Remote { host, reference }) = ImageRef::resolve(&format!("{prefix}{text}"), "reg.io") {
+                proptest::prop_assert!(!reference.starts_with('-'));
+                proptest::prop_assert!(reference.chars().all(|c| c.is_ascii_alphanumeric() || "._/:@-".contains(c)));
+                let with_host = format!("{host}/");
+                proptest::prop_assert!(reference.starts_with(&with_host));
+                let last = reference.rsplit('/').next().unwrap_or_default();
+                proptest::prop_assert!(last.contains(':') || last.contains('@'));
+            }
+        }
+    }
+
     #[test]
     fn loopback_hosts() {
         assert!(is_loopback("127.0.0.1:5000"));
