@@ -103,6 +103,13 @@ pub fn store(ctx: &TestContext, docker: &DockerEnv, user: &str, pass: &str) {
     assert!(out.status.success(), "{}", all_output(&out));
 }
 
+/// A test context holding the registry's good credential (the user whose password has symbols).
+pub fn with_good_credential(s: &Setup) -> TestContext {
+    let ctx = TestContext::new();
+    store(&ctx, &s.docker, &s.docker.user2, &s.docker.pass2);
+    ctx
+}
+
 /// `devkit slurm run --image IMAGE --runtime RUNTIME ARGS`, with the good credential stored.
 fn run_cmd(ctx: &TestContext, s: &Setup, runtime: &str, args: &[&str]) -> Command {
     let mut all = vec!["--image", s.image.as_str(), "--runtime", runtime];
@@ -122,8 +129,7 @@ fn stderr(out: &Output) -> String {
 /// Exit code 3 and output from inside the image, the working folder bound and current, then a cache hit.
 fn exit_code_output_and_cache(runtime: &str) {
     let Some(s) = setup(runtime) else { return };
-    let ctx = TestContext::new();
-    store(&ctx, &s.docker, &s.docker.user2, &s.docker.pass2);
+    let ctx = with_good_credential(&s);
     std::fs::write(ctx.work.join("input.txt"), "from the host\n").unwrap();
     let script = "cat /etc/devkit-test-image; cat input.txt; pwd; echo oops >&2; exit 3";
     let out = output(run_cmd(&ctx, &s, runtime, &["--", "sh", "-c", script]));
@@ -189,8 +195,7 @@ fn process_with(needle: &str) -> bool {
 /// Output arrives while the job runs; SIGTERM to devkit cancels the job and the process in the container dies.
 fn streams_and_cancels(runtime: &str) {
     let Some(s) = setup(runtime) else { return };
-    let ctx = TestContext::new();
-    store(&ctx, &s.docker, &s.docker.user2, &s.docker.pass2);
+    let ctx = with_good_credential(&s);
     let marker = format!("devkit-cancel-{}-{runtime}", std::process::id());
     let script = "echo ready; while :; do sleep 1; done";
     let mut child = spawn(run_cmd(&ctx, &s, runtime, &["--", "sh", "-c", script, &marker]));
@@ -257,8 +262,7 @@ fn a_wrong_registry_password_is_a_clear_error_and_submits_nothing() {
 #[test]
 fn a_missing_image_or_bind_path_is_a_clear_error() {
     let Some(s) = setup("charliecloud") else { return };
-    let ctx = TestContext::new();
-    store(&ctx, &s.docker, &s.docker.user2, &s.docker.pass2);
+    let ctx = with_good_credential(&s);
     let missing = format!("{}/devkit-test/no-such-image:1", s.docker.registry);
     refused(
         &ctx,
@@ -305,8 +309,7 @@ pub fn secret_only_in_private_files(root: &Path, secret: &str) {
 #[test]
 fn the_credential_is_never_on_a_command_line_nor_in_a_readable_file() {
     let Some(s) = setup("charliecloud") else { return };
-    let ctx = TestContext::new();
-    store(&ctx, &s.docker, &s.docker.user2, &s.docker.pass2);
+    let ctx = with_good_credential(&s);
     for runtime in ["charliecloud", "slurm-oci"] {
         let mut child = spawn(run_cmd(
             &ctx,
@@ -330,8 +333,7 @@ fn the_credential_is_never_on_a_command_line_nor_in_a_readable_file() {
 #[test]
 fn two_concurrent_runs_of_a_new_image_pull_it_once() {
     let Some(s) = setup("charliecloud") else { return };
-    let ctx = TestContext::new();
-    store(&ctx, &s.docker, &s.docker.user2, &s.docker.pass2);
+    let ctx = with_good_credential(&s);
     let children: Vec<_> = (0..2)
         .map(|_| {
             spawn(run_cmd(

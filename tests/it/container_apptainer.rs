@@ -3,7 +3,7 @@
 //! Slurm job, the credential only in its environment, exit code and output unchanged. This proves devkit's side
 //! only; Apptainer itself runs on Trex.
 
-use crate::container::{output, secret_only_in_private_files, setup, store, with_registry};
+use crate::container::{output, secret_only_in_private_files, setup, with_good_credential, with_registry};
 use crate::slurm::slurm_run_std;
 use crate::support::{TestContext, all_output};
 use std::os::unix::fs::PermissionsExt as _;
@@ -34,8 +34,7 @@ fn calls(log: &Path) -> Vec<(Vec<String>, Vec<String>)> {
 #[test]
 fn apptainer_gets_the_exact_command_line_and_the_credential_only_in_its_environment() {
     let Some(s) = setup("apptainer") else { return };
-    let ctx = TestContext::new();
-    store(&ctx, &s.docker, &s.docker.user2, &s.docker.pass2);
+    let ctx = with_good_credential(&s);
     let log = ctx.work.join("apptainer.log");
     let script = "echo creds:$(env | grep -c DOCKER_PASSWORD); pwd; exit 3";
     let args = [

@@ -2,7 +2,7 @@
 //! the image on both real backends, the second job of the same image starts from the cache, the job's exit code
 //! reaches `BUILD_EXIT_CODE_FILE`, a job without `image:` still runs on the node, and `services:` are refused.
 
-use crate::container::{Setup, setup, store};
+use crate::container::{Setup, setup, store, with_good_credential};
 use crate::executor::{CiJob, text};
 use std::process::Command;
 
@@ -102,8 +102,7 @@ fn the_trex_job_plugin_runs_its_script_in_the_image() {
     let Some((glcl, _)) = crate::plugins_run::tools() else {
         return;
     };
-    let ctx = crate::support::TestContext::new();
-    store(&ctx, &s.docker, &s.docker.user2, &s.docker.pass2);
+    let ctx = with_good_credential(&s);
     let project = ctx.work.join("sample");
     crate::plugins_run::sample_project(
         &project,
