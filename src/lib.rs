@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod config_edit;
 pub mod configure;
+pub mod container;
 pub mod doctor;
 pub mod env_vars;
 pub mod error;

@@ -39,7 +39,8 @@ pub struct SlurmJobArgs {
     /// Quality of service.
     #[arg(long)]
     pub qos: Option<String>,
-    /// Run the work inside this Apptainer image (`docker://...`, a `.sif` file).
+    /// Run the work inside this container image (`[REGISTRY/]NAME[:TAG]`, `docker://...`, or a local image),
+    /// with the site's runtime; a name without a registry comes from the site's registry.
     #[arg(long)]
     pub image: Option<String>,
     /// Job name (default: `ci-<CI_JOB_ID>` in CI, else the script or command name).
@@ -86,6 +87,14 @@ pub struct SlurmRunArgs {
     /// Keep the job folder (script and output) even when the job succeeds.
     #[arg(long)]
     pub keep: bool,
+    /// Container runtime for `--image`: `apptainer`, `charliecloud` or `slurm-oci` (default: site
+    /// `container.runtime`).
+    #[arg(long, value_name = "RUNTIME", requires = "image")]
+    pub runtime: Option<String>,
+    /// Also bind this host folder into the container, `SRC[:DST][:ro]` (repeatable; it must exist). The
+    /// current folder, the job folder and the site's `container.binds` are always bound.
+    #[arg(long, value_name = "BIND", requires = "image")]
+    pub bind: Vec<String>,
     /// A script to run (with bash).
     #[arg(
         value_name = "SCRIPT",

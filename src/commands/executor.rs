@@ -5,6 +5,7 @@
 //! failure ends with `BUILD_FAILURE_EXIT_CODE` or `SYSTEM_FAILURE_EXIT_CODE`, as gitlab-runner expects.
 
 mod cleanup;
+mod container;
 mod reap;
 
 use super::slurm::{JobPlan, execute, expand_home, interrupt_flag, plan, unique_name, verdict};
@@ -82,13 +83,15 @@ impl CiEnv {
 }
 
 /// Whether an error is the infrastructure's (controller unreachable, job folder unwritable, cancellation not
-/// confirmed, any I/O error on the runner node), so gitlab-runner may retry. For other commands an I/O error is
-/// the environment's (exit 1); for the executor the environment is the infrastructure, never the user's build.
+/// confirmed, container image not preparable, any I/O error on the runner node), so gitlab-runner may retry. For
+/// other commands an I/O error is the environment's (exit 1); for the executor the environment is the
+/// infrastructure, never the user's build.
 fn is_system_failure(err: &anyhow::Error) -> bool {
     err.chain().any(|c| {
         c.downcast_ref::<RunError>()
             .is_some_and(RunError::is_system_failure)
             || c.downcast_ref::<Unconfirmed>().is_some()
+            || c.downcast_ref::<super::container_job::Infrastructure>().is_some()
             || c.downcast_ref::<std::io::Error>().is_some()
     })
 }
@@ -204,6 +207,7 @@ fn job_plan(ci: &CiEnv, settings: &Settings) -> Result<JobPlan> {
 }
 
 fn prepare(ci: &CiEnv, settings: &Settings, printer: &Printer) -> Result<ExitStatus> {
+    container::refuse_services()?;
     let plan = job_plan(ci, settings)?;
     crate::slurm::files::private_dir(&record_dir(ci, settings).path)?;
     printer.status(
@@ -231,13 +235,14 @@ fn stage(args: &ExecutorRunArgs, ci: &CiEnv, settings: &Settings, printer: &Prin
             path: record.path.clone(),
             source,
         })?;
+    let job_dir = record.path.join(format!("{}-{}", args.stage, unique_name()));
+    let launcher = container::launcher(&plan, &job_dir, settings, printer)?;
     let spec = RunSpec {
         sbatch_args: plan.sbatch_args.clone(),
-        job_dir: record.path.join(format!("{}-{}", args.stage, unique_name())),
+        job_dir,
         workdir: record.path.clone(),
         work: Work::Script(args.script.clone()),
-        image: plan.image.clone(),
-        gpus: plan.gpus,
+        launcher,
         queue_timeout: plan.queue_timeout,
         controller_timeout: plan.controller_timeout,
         hold_grace: plan.hold_grace,

@@ -3,6 +3,7 @@
 mod artifactory_session;
 mod completions;
 mod configure;
+mod container_job;
 pub mod docker_helper;
 mod doctor;
 mod executor;

@@ -1,6 +1,7 @@
 //! `devkit slurm run`: resolve the job options (flags over site defaults), run the job through the Slurm run loop
 //! and print its events; shared with the custom-executor driver.
 
+use super::container_job;
 use crate::cli::{SacctArg, SlurmJobArgs, SlurmRunArgs};
 use crate::env_vars::EnvVars;
 use crate::error::{ExitStatus, UserError};
@@ -9,6 +10,7 @@ use crate::settings::Settings;
 use crate::site::Trex;
 use crate::slurm::options::{self, SbatchOption};
 use crate::slurm::runner::{self, Event, Report, RunSpec};
+use crate::slurm::script::Launcher;
 use crate::slurm::{Client, Outcome, ProcessExec, SacctMode, Work};
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
@@ -268,13 +270,30 @@ pub fn run(args: &SlurmRunArgs, settings: &Settings, printer: &Printer) -> Resul
         .clone()
         .unwrap_or_else(|| settings.paths.cache_dir.join("slurm"));
     let job_dir = base.join(unique_name());
+    let workdir = std::env::current_dir().context("cannot read the current folder")?;
+    let launcher = match &plan.image {
+        Some(image) => {
+            let request = container_job::Request {
+                image,
+                runtime: args.runtime.as_deref(),
+                binds: &args.bind,
+                gpus: plan.gpus,
+                workdir: workdir.clone(),
+                job_dir: &job_dir,
+                folders: Vec::new(),
+            };
+            container_job::launcher(&request, settings, printer).inspect_err(|_| {
+                let _ = fs_err::remove_dir_all(&job_dir);
+            })?
+        }
+        None => Launcher::default(),
+    };
     let spec = RunSpec {
         sbatch_args: plan.sbatch_args.clone(),
         job_dir: job_dir.clone(),
-        workdir: std::env::current_dir().context("cannot read the current folder")?,
+        workdir,
         work,
-        image: plan.image.clone(),
-        gpus: plan.gpus,
+        launcher,
         queue_timeout: plan.queue_timeout,
         controller_timeout: plan.controller_timeout,
         hold_grace: plan.hold_grace,

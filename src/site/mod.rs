@@ -29,6 +29,8 @@ pub struct SiteProfile {
     pub datalabs: Datalabs,
     /// TLS settings shared by every client devkit configures.
     pub tls: Tls,
+    /// The container runtime of CI jobs with `image:` and its image cache.
+    pub container: Container,
 }
 
 /// GitLab settings of the site.
@@ -97,6 +99,22 @@ pub struct Trex {
 
 fn default_hold_grace() -> String {
     "10m".into()
+}
+
+/// Container runtime of CI jobs with `image:` and of `devkit slurm run --image`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Container {
+    /// `apptainer`, `charliecloud` or `slurm-oci` (Slurm's `--container` with runc).
+    pub runtime: String,
+    /// Registry of images named without one; empty = `artifactory.docker_registry`.
+    pub registry: String,
+    /// Per-user image cache on storage the compute nodes share; `~/` is the user's home.
+    pub cache_dir: String,
+    /// Size limit of the cache (`50G`, `800M`, bytes); least recently used images are evicted past it.
+    pub cache_limit: String,
+    /// Host folders bound (same path) into every container when they exist on the host.
+    pub binds: Vec<String>,
 }
 
 /// JupyterHub settings of the site.

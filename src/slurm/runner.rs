@@ -22,10 +22,8 @@ pub struct RunSpec {
     /// The folder sbatch runs in (the job's working folder).
     pub workdir: PathBuf,
     pub work: Work,
-    /// An Apptainer image to run the work in.
-    pub image: Option<String>,
-    /// Whether GPUs were requested (passes `--nv` to Apptainer).
-    pub gpus: bool,
+    /// What starts the work inside the job (default: bash; a container runtime otherwise).
+    pub launcher: script::Launcher,
     /// Longest wait in the queue before devkit gives up and cancels.
     pub queue_timeout: Option<Duration>,
     /// How long the controller may stay unreachable before devkit gives up.
@@ -118,7 +116,7 @@ const MAX_GAP: Duration = Duration::from_secs(1);
 
 fn write_files(spec: &RunSpec) -> std::io::Result<(PathBuf, PathBuf, PathBuf)> {
     files::private_dir(&spec.job_dir)?;
-    let user = spec.job_dir.join("user.sh");
+    let user = spec.job_dir.join(script::USER_SCRIPT);
     let batch = spec.job_dir.join("job.sh");
     let output = spec.job_dir.join("output.log");
     let done = spec.job_dir.join("exit-status");
@@ -127,7 +125,7 @@ fn write_files(spec: &RunSpec) -> std::io::Result<(PathBuf, PathBuf, PathBuf)> {
         script::user_script(&spec.work)?.as_bytes(),
         files::SCRIPT_MODE,
     )?;
-    let wrapper = script::batch_script(&user, &done, spec.image.as_deref(), spec.gpus);
+    let wrapper = script::batch_script(&user, &done, &spec.launcher);
     files::create_new(&batch, wrapper.as_bytes(), files::SCRIPT_MODE)?;
     files::create_new(&output, b"", files::FILE_MODE)?;
     Ok((batch, output, done))

@@ -1,6 +1,7 @@
 //! Batch script generation. The user's work is a file (a script copied as is, or a command written with every
-//! argument single-quoted); the batch wrapper runs it, optionally inside Apptainer, and records its exit status
-//! in a sentinel file so the driver learns of the end without waiting for the controller's next tick.
+//! argument single-quoted); the batch wrapper runs it (with bash, or through a launcher such as a container
+//! runtime) and records its exit status in a sentinel file so the driver learns of the end without waiting for
+//! the controller's next tick.
 
 use std::path::Path;
 
@@ -36,17 +37,28 @@ pub fn user_script(work: &Work) -> std::io::Result<String> {
     }
 }
 
+// --- launcher hook: what starts the user script inside the job (the container layer fills it) ---
+
+/// Name of the user script in the job folder.
+pub const USER_SCRIPT: &str = "user.sh";
+
+/// How the batch script starts the user script: `bash USER` when `argv` is empty, else shell lines
+/// (`prelude`) and then `argv`, a complete command line that runs the user script (a container runtime's).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Launcher {
+    pub prelude: String,
+    pub argv: Vec<String>,
+}
+
 /// The batch wrapper given to sbatch. `user` is the user script, `done` the sentinel file.
-pub fn batch_script(user: &Path, done: &Path, image: Option<&str>, gpus: bool) -> String {
+pub fn batch_script(user: &Path, done: &Path, launcher: &Launcher) -> String {
     let user = quote(&user.display().to_string());
     let done = quote(&done.display().to_string());
-    let run = match image {
-        Some(img) => format!(
-            "apptainer exec{} {} bash {user}",
-            if gpus { " --nv" } else { "" },
-            quote(img)
-        ),
-        None => format!("bash {user}"),
+    let run = if launcher.argv.is_empty() {
+        format!("bash {user}")
+    } else {
+        let words: Vec<String> = launcher.argv.iter().map(|w| quote(w)).collect();
+        format!("{}{}", launcher.prelude, words.join(" "))
     };
     format!(
         "#!/bin/bash\n\
@@ -57,6 +69,8 @@ pub fn batch_script(user: &Path, done: &Path, image: Option<&str>, gpus: bool) -
          exit \"$rc\"\n"
     )
 }
+
+// --- end of the launcher hook ---
 
 #[cfg(test)]
 mod tests {
@@ -72,15 +86,27 @@ mod tests {
     }
 
     #[test]
-    fn wraps_in_apptainer() {
+    fn runs_through_a_launcher() {
+        let launcher = Launcher {
+            prelude: "export A=1\n".into(),
+            argv: vec![
+                "ch-run".into(),
+                "/img dir".into(),
+                "--".into(),
+                "sh".into(),
+                "/j/user.sh".into(),
+            ],
+        };
+        let s = batch_script(Path::new("/j/user.sh"), Path::new("/j/done"), &launcher);
+        assert!(
+            s.contains("\nexport A=1\nch-run '/img dir' -- sh /j/user.sh\nrc=$?"),
+            "{s}"
+        );
         let s = batch_script(
             Path::new("/j/user.sh"),
             Path::new("/j/done"),
-            Some("docker://x:1"),
-            true,
+            &Launcher::default(),
         );
-        assert!(s.contains("apptainer exec --nv docker://x:1 bash /j/user.sh"));
-        let s = batch_script(Path::new("/j/user.sh"), Path::new("/j/done"), None, false);
         assert!(s.contains("\nbash /j/user.sh\n"));
     }
 }
