@@ -164,11 +164,8 @@ pub(crate) fn launcher(req: &Request<'_>, settings: &Settings, printer: &Printer
         ImageRef::Remote { host, .. } => {
             let found = credential(host, settings, printer)?;
             if let Some(c) = &found {
-                let ca = match settings.site.tls.ca_bundle.as_str() {
-                    "" => None,
-                    path => Some(fs_err::read(path).context("site key `tls.ca_bundle`")?),
-                };
-                crate::images::registry::check(host, c, ca.as_deref()).map_err(|e| {
+                let http = super::http_setup::config(settings)?;
+                crate::images::registry::check(host, c, &http).map_err(|e| {
                     let down = matches!(e, crate::images::ImagesError::RegistryUnreachable { .. });
                     let err = anyhow::Error::new(e);
                     if down { err.context(Infrastructure) } else { err }
