@@ -86,6 +86,14 @@ pub struct SlurmRunArgs {
     /// Keep the job folder (script and output) even when the job succeeds.
     #[arg(long)]
     pub keep: bool,
+    /// Run in the allocation pool named KEY (`[A-Za-z0-9._-]`), created on first use and released after the
+    /// site's idle timeout (`trex.pool_idle`) without a command: several commands, one queue wait.
+    #[arg(long, value_name = "KEY")]
+    pub reuse: Option<String>,
+    /// Size of the `--reuse` pool when it is created: `nodes=1,cpus=8,time=2:00:00` (also mem=, gpus=, idle=;
+    /// default: site `trex.pool_size`).
+    #[arg(long, value_name = "SIZE", requires = "reuse")]
+    pub pool: Option<String>,
     /// A script to run (with bash).
     #[arg(
         value_name = "SCRIPT",
@@ -113,6 +121,9 @@ pub enum ExecutorCommand {
     /// its cleanup could not confirm the end. Only jobs of this user tagged by devkit are ever touched; each
     /// cancel is logged in `<builds_dir>/.devkit/reap.log`.
     Reap,
+    /// List this user's live allocation pools (pipeline, project, holder job, state, age, time since the last
+    /// step, resources). A pipeline gets a pool when it sets the CI variable `DEVKIT_SLURM_POOL`.
+    Pools,
 }
 
 /// Arguments of `devkit executor run`.

@@ -22,6 +22,7 @@ mod secret_store;
 mod secrets;
 mod site;
 mod slurm;
+mod slurm_pool;
 mod templates;
 mod update;
 
