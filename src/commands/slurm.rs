@@ -164,6 +164,7 @@ pub(crate) struct EventPrinter<'a> {
     printer: &'a Printer,
     out_err: Option<std::io::Error>,
     submitted: Option<std::time::Instant>,
+    started: bool,
 }
 
 impl<'a> EventPrinter<'a> {
@@ -172,6 +173,7 @@ impl<'a> EventPrinter<'a> {
             printer,
             out_err: None,
             submitted: None,
+            started: false,
         }
     }
 
@@ -189,16 +191,25 @@ impl<'a> EventPrinter<'a> {
                     None => printer.status("Pending", reason),
                 }
             }
-            Event::Started => match self.submitted {
-                Some(t) => printer.status(
-                    "Running",
-                    format!(
-                        "the job started after {:.1} s in the queue",
-                        t.elapsed().as_secs_f64()
+            // A job that ends between two polls is seen running only through its output.
+            Event::Output(_) if !self.started && self.submitted.is_some() => {
+                self.on(Event::Started);
+                self.on(event);
+            }
+            Event::Started if self.started => {}
+            Event::Started => {
+                self.started = true;
+                match self.submitted {
+                    Some(t) => printer.status(
+                        "Running",
+                        format!(
+                            "the job started after {:.1} s in the queue",
+                            t.elapsed().as_secs_f64()
+                        ),
                     ),
-                ),
-                None => printer.status("Running", "the job started"),
-            },
+                    None => printer.status("Running", "the job started"),
+                }
+            }
             Event::Output(bytes) => {
                 if let Err(e) = printer.raw(bytes) {
                     self.out_err.get_or_insert(e);
@@ -369,7 +380,9 @@ fn reuse_pool(
         return Err(UserError::with_hint("`--pool off` contradicts `--reuse`", "drop one of them").into());
     };
     let spec = super::slurm_pool::complete(spec, plan);
-    let uid = crate::slurm::client::current_user_id().parse().unwrap_or(u32::MAX);
+    let uid = crate::slurm::client::current_user_id()
+        .parse()
+        .unwrap_or(u32::MAX);
     let key = crate::slurm::pool::PoolKey::named(uid, name, &spec.class()).ok_or_else(|| {
         UserError::with_hint(
             format!("`{name}` is not a valid pool name"),

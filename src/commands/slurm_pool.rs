@@ -18,7 +18,10 @@ use std::time::Duration;
 /// given keys replaced. `idle` is the site's idle timeout.
 pub(crate) fn spec(request: &str, site_size: &str, idle: &str) -> Result<Option<pool::PoolSpec>> {
     let request = request.trim();
-    if matches!(request.to_ascii_lowercase().as_str(), "" | "off" | "no" | "0" | "false") {
+    if matches!(
+        request.to_ascii_lowercase().as_str(),
+        "" | "off" | "no" | "0" | "false"
+    ) {
         return Ok(None);
     }
     let base = pool::PoolSpec {
@@ -33,7 +36,10 @@ pub(crate) fn spec(request: &str, site_size: &str, idle: &str) -> Result<Option<
         .apply(site_size)
         .map_err(hint)
         .context("in the site key `trex.pool_size`")?;
-    let own = if matches!(request.to_ascii_lowercase().as_str(), "on" | "yes" | "1" | "true" | "default") {
+    let own = if matches!(
+        request.to_ascii_lowercase().as_str(),
+        "on" | "yes" | "1" | "true" | "default"
+    ) {
         ""
     } else {
         request
@@ -74,7 +80,10 @@ pub(crate) fn launch(
         let acquired = pool.acquire(&client, interrupt, plan.queue_timeout, &mut |e| match e {
             PoolEvent::Submitted { holder } => printer.status(
                 "Pool",
-                format!("no allocation in this pool yet: submitted holder job {holder} ({})", pool.spec.describe()),
+                format!(
+                    "no allocation in this pool yet: submitted holder job {holder} ({})",
+                    pool.spec.describe()
+                ),
             ),
             PoolEvent::Joining { holder } => printer.status(
                 "Pool",
@@ -83,12 +92,18 @@ pub(crate) fn launch(
             PoolEvent::Pending { holder, reason } => {
                 if reason != last_reason {
                     last_reason = reason.to_string();
-                    let reason = if reason.is_empty() || reason == "None" { "waiting for the scheduler" } else { reason };
+                    let reason = if reason.is_empty() || reason == "None" {
+                        "waiting for the scheduler"
+                    } else {
+                        reason
+                    };
                     printer.status("Pending", format!("holder job {holder}: {reason}"));
                 }
             }
             PoolEvent::Replacing { holder, why } => {
-                printer.warn(format!("the pool's holder job {holder} cannot be used ({why}): replacing it"));
+                printer.warn(format!(
+                    "the pool's holder job {holder} cannot be used ({why}): replacing it"
+                ));
             }
         });
         let ready = match acquired {
@@ -121,7 +136,10 @@ pub(crate) fn launch(
         if ready.waited.is_zero() {
             printer.status(
                 "Pool",
-                format!("reusing the pipeline's allocation (job {}): no queue wait", ready.holder),
+                format!(
+                    "reusing the pipeline's allocation (job {}): no queue wait",
+                    ready.holder
+                ),
             );
         } else {
             printer.status(
@@ -130,12 +148,21 @@ pub(crate) fn launch(
                     "waited {} in the queue for the pipeline's allocation (job {}){}",
                     secs(ready.waited),
                     ready.holder,
-                    if ready.created { "" } else { ", submitted by another job of the pipeline" }
+                    if ready.created {
+                        ""
+                    } else {
+                        ", submitted by another job of the pipeline"
+                    }
                 ),
             );
         }
         let mut srun_args = needs.step_args(&ready.holder, &pool.spec);
-        srun_args.extend(plan.sbatch_args.iter().filter(|a| a.starts_with("--job-name=")).cloned());
+        srun_args.extend(
+            plan.sbatch_args
+                .iter()
+                .filter(|a| a.starts_with("--job-name="))
+                .cloned(),
+        );
         let step = StepSpec {
             holder: ready.holder.clone(),
             srun_args,
@@ -156,7 +183,10 @@ pub(crate) fn launch(
         match result {
             Ok(report) => {
                 if let Some(l) = report.launch {
-                    printer.status("Pool", format!("step {} started {} after launch", report.id, secs(l)));
+                    printer.status(
+                        "Pool",
+                        format!("step {} started {} after launch", report.id, secs(l)),
+                    );
                 }
                 if report.holder_ended {
                     printer.warn(format!(
@@ -171,7 +201,9 @@ pub(crate) fn launch(
                 }));
             }
             Err(StepError::NotStarted { holder, message }) if attempt == 0 => {
-                printer.warn(format!("the step did not start in pool job {holder} ({message}): trying a fresh pool"));
+                printer.warn(format!(
+                    "the step did not start in pool job {holder} ({message}): trying a fresh pool"
+                ));
                 let _ = std::fs::remove_dir_all(&run.job_dir);
             }
             Err(e) => return Err(e).context("cannot run the job in the pipeline's allocation"),

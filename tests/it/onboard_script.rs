@@ -134,4 +134,3 @@ fn onboard_script_without_cargo_says_how_to_get_rust() {
     assert_eq!(out.status.code(), Some(1), "{}", all_output(&out));
     assert!(all_output(&out).contains("rustup"), "{}", all_output(&out));
 }
-

@@ -52,13 +52,13 @@ pub(super) fn finish(
     let outcome = steps_ended
         .and_then(|()| cancel_confirmed(client, &ids, budget))
         .and_then(|()| match listed {
-        // Without the listing, a job submitted just before a crash (id not yet recorded) could be missed.
-        Err(e) => Err(crate::slurm::Unconfirmed {
-            ids: Vec::new(),
-            why: Some(e.to_string()),
-        }),
-        Ok(_) => Ok(()),
-    });
+            // Without the listing, a job submitted just before a crash (id not yet recorded) could be missed.
+            Err(e) => Err(crate::slurm::Unconfirmed {
+                ids: Vec::new(),
+                why: Some(e.to_string()),
+            }),
+            Ok(_) => Ok(()),
+        });
     match outcome {
         Ok(()) => {
             let _ = record.remove();

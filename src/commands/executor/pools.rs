@@ -41,7 +41,9 @@ pub(super) fn pool_for(
         return Ok(None);
     };
     if ci.tag.project == 0 || ci.tag.pipeline == 0 {
-        printer.warn("no project or pipeline id in the job's environment: this job gets an allocation of its own");
+        printer.warn(
+            "no project or pipeline id in the job's environment: this job gets an allocation of its own",
+        );
         return Ok(None);
     }
     let spec = slurm_pool::complete(spec, plan);
@@ -63,7 +65,10 @@ pub(super) fn list(settings: &Settings, printer: &Printer) -> Result<ExitStatus>
     // CI pools, then `devkit slurm run --reuse` pools of the default state folder.
     let slurm = client();
     let mut pools = pool::holder::list(&slurm, &pools_base(settings));
-    pools.extend(pool::holder::list(&slurm, &settings.paths.cache_dir.join("slurm/pools")));
+    pools.extend(pool::holder::list(
+        &slurm,
+        &settings.paths.cache_dir.join("slurm/pools"),
+    ));
     let now = crate::utc::now_secs();
     let mut lines = vec![format!(
         "{:<10} {:<10} {:<10} {:<11} {:>7} {:>7}  {}",
@@ -130,7 +135,10 @@ pub(super) fn reap(
             )),
             Err(e) => {
                 failed += 1;
-                log(&format!("could not release pool job {id} of pipeline {}: {e}", key.pipeline));
+                log(&format!(
+                    "could not release pool job {id} of pipeline {}: {e}",
+                    key.pipeline
+                ));
             }
         }
     }

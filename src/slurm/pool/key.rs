@@ -54,7 +54,10 @@ impl PoolKey {
     /// The folder name of the pool (one folder per key).
     pub fn dir_name(&self) -> String {
         if self.name.is_empty() {
-            format!("u{}-p{}-l{}-{}", self.uid, self.project, self.pipeline, self.class)
+            format!(
+                "u{}-p{}-l{}-{}",
+                self.uid, self.project, self.pipeline, self.class
+            )
         } else {
             format!("u{}-n{}-{}", self.uid, self.name, self.class)
         }

@@ -10,7 +10,9 @@ use crate::slurm::options;
 pub enum SpecError {
     #[error("pool setting `{0}` is not `key=value`")]
     Shape(String),
-    #[error("unknown pool setting `{0}` (known: nodes, cpus, mem, gpus, time, idle, partition, account, qos)")]
+    #[error(
+        "unknown pool setting `{0}` (known: nodes, cpus, mem, gpus, time, idle, partition, account, qos)"
+    )]
     Unknown(String),
     #[error("pool setting `{key}` has a bad value `{value}`")]
     Value { key: String, value: String },
@@ -220,7 +222,10 @@ impl JobNeeds {
             return Some(format!("it asks for `{o}`, which a pool does not provide"));
         }
         if self.nodes > 1 {
-            return Some(format!("it asks for {} nodes (a pool runs one-node jobs)", self.nodes));
+            return Some(format!(
+                "it asks for {} nodes (a pool runs one-node jobs)",
+                self.nodes
+            ));
         }
         let same = |what: &str, job: &Option<String>, pool: &Option<String>| {
             (job.is_some() && job != pool).then(|| format!("its {what} differs from the pool's"))
@@ -232,10 +237,16 @@ impl JobNeeds {
             return Some(w);
         }
         if self.cpus > spec.cpus {
-            return Some(format!("it asks for {} CPUs, the pool has {}", self.cpus, spec.cpus));
+            return Some(format!(
+                "it asks for {} CPUs, the pool has {}",
+                self.cpus, spec.cpus
+            ));
         }
         if self.gpus > spec.gpus {
-            return Some(format!("it asks for {} GPUs, the pool has {}", self.gpus, spec.gpus));
+            return Some(format!(
+                "it asks for {} GPUs, the pool has {}",
+                self.gpus, spec.gpus
+            ));
         }
         match (self.mem_mb, spec.mem_mb) {
             (Some(j), Some(p)) if j > p => {
@@ -299,10 +310,19 @@ mod tests {
 
     #[test]
     fn parses_and_refuses() {
-        let s = base().apply("nodes=2, cpus=16,mem=32G,gpus=1,time=30m,idle=5s").unwrap();
+        let s = base()
+            .apply("nodes=2, cpus=16,mem=32G,gpus=1,time=30m,idle=5s")
+            .unwrap();
         assert_eq!((s.nodes, s.cpus, s.mem_mb, s.gpus), (2, 16, Some(32768), 1));
         assert_eq!((s.time_s, s.idle_s), (1800, 5));
-        for bad in ["cpus", "cpus=x", "color=red", "partition=$(id)", "mem=3Q", "time=soon"] {
+        for bad in [
+            "cpus",
+            "cpus=x",
+            "color=red",
+            "partition=$(id)",
+            "mem=3Q",
+            "time=soon",
+        ] {
             assert!(base().apply(bad).is_err(), "{bad}");
         }
     }
@@ -313,7 +333,15 @@ mod tests {
         let fit = |args: &[&str]| {
             JobNeeds::from_args(&args.iter().map(|s| (*s).to_string()).collect::<Vec<_>>()).misfit(&pool)
         };
-        assert_eq!(fit(&["--partition=cpu", "--time=10", "--cpus-per-task=4", "--job-name=x"]), None);
+        assert_eq!(
+            fit(&[
+                "--partition=cpu",
+                "--time=10",
+                "--cpus-per-task=4",
+                "--job-name=x"
+            ]),
+            None
+        );
         assert!(fit(&["--gpus=1"]).unwrap().contains("GPUs"));
         assert!(fit(&["--partition=gpu"]).unwrap().contains("partition"));
         assert!(fit(&["--constraint=skylake"]).is_some());
@@ -337,7 +365,8 @@ mod tests {
             if fits {
                 let step = job.step_args("7", &pool);
                 prop_assert!(step.contains(&"--exact".to_string()));
-                prop_assert!(step.contains(&format!("--cpus-per-task={cpus}")));
+                let want = format!("--cpus-per-task={}", cpus);
+                prop_assert!(step.contains(&want));
             }
         }
 
