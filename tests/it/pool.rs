@@ -232,3 +232,64 @@ fn a_step_longer_than_the_idle_timeout_keeps_its_pool() {
     assert!(!text(&out).contains("ended while step"), "{}", text(&out));
     no_holder_within(&conf, pipeline, Duration::from_secs(15));
 }
+
+#[test]
+fn slurm_run_reuse_runs_several_commands_in_one_allocation() {
+    let Some(conf) = slurm_conf() else { return };
+    let ctx = crate::support::TestContext::new();
+    let key = format!("work-{}", fresh_pipeline());
+    let run = |cmd: &str| {
+        crate::slurm::slurm_run_std(
+            &ctx,
+            &conf,
+            &[
+                "--reuse",
+                &key,
+                "--pool",
+                "cpus=2,idle=3s",
+                "-t",
+                "5",
+                "--",
+                "bash",
+                "-c",
+                cmd,
+            ],
+        )
+        .output()
+        .unwrap()
+    };
+    let first = run("echo job=$SLURM_JOB_ID; echo tmp=$TMPDIR");
+    let second = run("echo job=$SLURM_JOB_ID");
+    assert!(
+        first.status.success() && second.status.success(),
+        "{}{}",
+        text(&first),
+        text(&second)
+    );
+    assert_eq!(slurm_job(&first), slurm_job(&second));
+    assert!(text(&second).contains("no queue wait"), "{}", text(&second));
+    assert!(
+        text(&first).contains(&format!("tmp={}", ctx.work.join("jobs").display())),
+        "{}",
+        text(&first)
+    );
+    // A name that could leave the pools folder is refused before anything is submitted.
+    let bad = crate::slurm::slurm_run_std(&ctx, &conf, &["--reuse", "../x", "--", "true"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1), "{}", text(&bad));
+    assert!(text(&bad).contains("not a valid pool name"), "{}", text(&bad));
+    let t = Instant::now();
+    let live = || {
+        let out = Command::new("squeue")
+            .env("SLURM_CONF", &conf)
+            .args(["-h", "-o", "%k"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).contains(&format!("name={key},"))
+    };
+    while live() && t.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(!live(), "the --reuse pool outlived its idle timeout");
+}

@@ -64,8 +64,8 @@ fn ago(d: Option<Duration>) -> String {
 pub(super) fn list(settings: &Settings, printer: &Printer) -> Result<ExitStatus> {
     // CI pools, then `devkit slurm run --reuse` pools of the default state folder.
     let slurm = client();
-    let mut pools = pool::holder::list(&slurm, &pools_base(settings));
-    pools.extend(pool::holder::list(
+    let mut pools = pool::status::list(&slurm, &pools_base(settings));
+    pools.extend(pool::status::list(
         &slurm,
         &settings.paths.cache_dir.join("slurm/pools"),
     ));

@@ -7,7 +7,8 @@
 
 use super::key::PoolKey;
 use super::spec::PoolSpec;
-use crate::slurm::client::{Client, ClientError, Exec, msg};
+use super::status::{HolderState, PoolFile, age};
+use crate::slurm::client::{Client, ClientError, Exec};
 use crate::slurm::files;
 use crate::slurm::script::quote;
 use std::fs::File;
@@ -17,18 +18,6 @@ use std::time::{Duration, Instant, SystemTime};
 
 /// `alive` older than this means the holder is dead or cut off from the storage.
 pub const STALE: Duration = Duration::from_secs(20);
-
-/// What `pool.json` says about a pool.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct PoolFile {
-    pub holder: String,
-    pub project: u64,
-    pub pipeline: u64,
-    pub name: String,
-    pub resources: String,
-    pub created: i64,
-    pub idle_s: u64,
-}
 
 /// Errors of pool handling.
 #[derive(Debug, thiserror::Error)]
@@ -55,74 +44,6 @@ impl PoolError {
             Self::Files { .. } | Self::Ended { .. } | Self::QueueTimeout(_) => true,
             Self::Interrupted(_) => false,
         }
-    }
-}
-
-/// The holder's state as `squeue` reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HolderState {
-    pub state: String,
-    pub reason: String,
-    /// Seconds left before the pool's time limit.
-    pub time_left_s: Option<u64>,
-}
-
-impl<E: Exec> Client<E> {
-    /// The holder's state; `None` when Slurm no longer lists it.
-    pub fn holder_state(&self, id: &str) -> Result<Option<HolderState>, ClientError> {
-        let argv = ["-h", "-t", "all", "-j", id, "-o", "%T|%r|%L"].map(String::from);
-        let out = self.run("squeue", &argv, None)?;
-        if !out.success {
-            if crate::slurm::client::is_invalid_job(&out) {
-                return Ok(None);
-            }
-            return Err(ClientError::Failed {
-                program: "squeue".into(),
-                message: msg(&out),
-            });
-        }
-        Ok(out.stdout.lines().find_map(|l| {
-            let mut f = l.trim().split('|');
-            let state = f.next().filter(|s| !s.is_empty())?.to_string();
-            let reason = f.next().unwrap_or("").to_string();
-            let time_left_s = f.next().and_then(|t| crate::slurm::options::time_seconds(t).ok());
-            Some(HolderState {
-                state,
-                reason,
-                time_left_s,
-            })
-        }))
-    }
-}
-
-impl<E: Exec> Client<E> {
-    /// The current user's live holder jobs: id, state and key.
-    pub fn own_holders(&self) -> Result<Vec<(String, String, PoolKey)>, ClientError> {
-        let argv = [
-            "-h",
-            "-u",
-            &crate::slurm::client::current_user_id(),
-            "-o",
-            "%i|%T|%k",
-        ]
-        .map(String::from);
-        let out = self.run("squeue", &argv, None)?;
-        if !out.success {
-            return Err(ClientError::Failed {
-                program: "squeue".into(),
-                message: msg(&out),
-            });
-        }
-        Ok(out
-            .stdout
-            .lines()
-            .filter_map(|l| {
-                let mut f = l.trim().splitn(3, '|');
-                let id = f.next()?.to_string();
-                let state = f.next()?.to_string();
-                Some((id, state, PoolKey::parse(f.next()?)?))
-            })
-            .collect())
     }
 }
 
@@ -176,11 +97,6 @@ pub enum PoolEvent<'a> {
     Submitted { holder: &'a str },
     Joining { holder: &'a str },
     Pending { holder: &'a str, reason: &'a str },
-}
-
-fn age(path: &Path) -> Option<Duration> {
-    let m = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
-    Some(SystemTime::now().duration_since(m).unwrap_or_default())
 }
 
 impl Pool {
@@ -380,41 +296,6 @@ impl Pool {
         files::replace(&self.dir.join("pool.json"), &text).map_err(self.err())?;
         Ok(holder)
     }
-}
-
-/// What `devkit executor pools` lists about one pool folder.
-#[derive(Debug, Clone)]
-pub struct Listed {
-    pub dir: PathBuf,
-    pub file: PoolFile,
-    pub state: Option<HolderState>,
-    /// Time since the last lease renewal.
-    pub idle: Option<Duration>,
-    pub closed: bool,
-}
-
-/// Every pool folder under `base` with its holder's state.
-pub fn list<E: Exec>(client: &Client<E>, base: &Path) -> Vec<Listed> {
-    let Ok(entries) = std::fs::read_dir(base) else {
-        return Vec::new();
-    };
-    let mut out: Vec<Listed> = entries
-        .flatten()
-        .filter_map(|e| {
-            let dir = e.path();
-            let file: PoolFile = serde_json::from_slice(&std::fs::read(dir.join("pool.json")).ok()?).ok()?;
-            let state = client.holder_state(&file.holder).ok().flatten();
-            Some(Listed {
-                idle: age(&dir.join("lease")),
-                closed: dir.join("closed").exists(),
-                dir,
-                file,
-                state,
-            })
-        })
-        .collect();
-    out.sort_by_key(|l| l.file.created);
-    out
 }
 
 #[cfg(test)]

@@ -6,9 +6,11 @@
 pub mod holder;
 pub mod key;
 pub mod spec;
+pub mod status;
 pub mod step;
 
-pub use holder::{HolderState, Listed, Pool, PoolError, PoolEvent, PoolFile, Ready};
+pub use holder::{Pool, PoolError, PoolEvent, Ready};
 pub use key::PoolKey;
 pub use spec::{JobNeeds, PoolSpec, SpecError};
+pub use status::{HolderState, Listed, PoolFile};
 pub use step::{StepError, StepReport, StepSpec, cancel_steps, recorded_steps, run_step};

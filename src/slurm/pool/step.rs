@@ -237,18 +237,19 @@ pub fn run_step<E: Exec>(
         on(Event::Output(&bytes));
         tail.extend_from_slice(&bytes);
     }
-    // Whatever ended srun, the step must not outlive this call.
-    if let Some(id) = &step_id {
-        let _ = cancel_steps(client, std::slice::from_ref(id), spec.cancel_wait);
-    }
-    let id = step_id.clone().unwrap_or_else(|| spec.holder.clone());
     let exit: Option<i32> = std::fs::read_to_string(spec.job_dir.join("exit-status"))
         .ok()
         .and_then(|t| t.trim().parse().ok());
-    let holder_ended = !matches!(
-        client.holder_state(&spec.holder),
-        Ok(Some(ref s)) if s.state == "RUNNING"
-    );
+    // A step that ran to its end needs no more Slurm calls; otherwise it must not outlive this call.
+    let holder_ended = if exit.is_some() && cancel.is_none() {
+        false
+    } else {
+        if let Some(id) = &step_id {
+            let _ = cancel_steps(client, std::slice::from_ref(id), spec.cancel_wait);
+        }
+        !matches!(client.holder_state(&spec.holder), Ok(Some(ref s)) if s.state == "RUNNING")
+    };
+    let id = step_id.clone().unwrap_or_else(|| spec.holder.clone());
     let outcome = match (exit, cancel, step_id.is_some()) {
         (_, Some((sig, _)), _) => Outcome::Interrupted(sig),
         (Some(rc), None, _) => Outcome::Exited(rc),
