@@ -210,6 +210,16 @@ fn job_plan(ci: &CiEnv, settings: &Settings) -> Result<JobPlan> {
 fn prepare(ci: &CiEnv, settings: &Settings, printer: &Printer) -> Result<ExitStatus> {
     let plan = job_plan(ci, settings)?;
     crate::slurm::files::private_dir(&record_dir(ci, settings).path)?;
+    if let Some(pool) = pools::pool_for(ci, settings, &plan, printer)? {
+        printer.status(
+            "Pool",
+            format!(
+                "pipeline {} shares one allocation ({}) among its jobs that fit",
+                ci.tag.pipeline,
+                pool.spec.describe()
+            ),
+        );
+    }
     printer.status(
         "Slurm",
         format!(

@@ -293,3 +293,33 @@ fn slurm_run_reuse_runs_several_commands_in_one_allocation() {
     }
     assert!(!live(), "the --reuse pool outlived its idle timeout");
 }
+
+#[test]
+fn hostile_pool_values_are_refused_before_anything_runs() {
+    let Some(conf) = slurm_conf() else { return };
+    let (_d, b) = builds();
+    for hostile in [
+        "partition=$(touch pwned)",
+        "cpus=8;id",
+        "color=red",
+        "nodes",
+        "account=`id`",
+        "mem=lots",
+    ] {
+        let pipeline = fresh_pipeline();
+        let job = pool_job(&conf, &b, 4242, pipeline, hostile);
+        let out = job.stage(&["prepare"]);
+        assert_eq!(out.status.code(), Some(1), "{hostile}: {}", text(&out));
+        assert!(text(&out).contains("DEVKIT_SLURM_POOL"), "{}", text(&out));
+        assert!(text(&out).contains("hint:"), "{}", text(&out));
+        let out = build(&job, "#!/bin/bash\necho should-not-run\n");
+        assert_eq!(out.status.code(), Some(1));
+        assert!(!text(&out).contains("should-not-run"));
+        assert!(holders(&conf, pipeline).is_empty());
+        assert!(!job.ctx.work.join("pwned").exists());
+        assert!(
+            !b.join(".devkit/pools").exists()
+                || std::fs::read_dir(b.join(".devkit/pools")).unwrap().count() == 0
+        );
+    }
+}
