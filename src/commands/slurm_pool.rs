@@ -185,7 +185,7 @@ pub(crate) fn launch(
                 if let Some(l) = report.launch {
                     printer.status(
                         "Pool",
-                        format!("step {} started {} after launch", report.id, secs(l)),
+                        format!("step {} started {:.3} s after launch", report.id, l.as_secs_f64()),
                     );
                 }
                 if report.holder_ended {
