@@ -115,7 +115,7 @@ pub enum Command {
     Man,
     /// Run work on the Trex cluster through Slurm.
     #[command(subcommand)]
-    Slurm(SlurmCommand),
+    Slurm(Box<SlurmCommand>),
     /// Build and push the CI images (or any folder with a Dockerfile) through the Docker Engine API.
     #[command(subcommand)]
     Images(ImagesCommand),

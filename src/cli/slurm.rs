@@ -95,6 +95,14 @@ pub struct SlurmRunArgs {
     /// current folder, the job folder and the site's `container.binds` are always bound.
     #[arg(long, value_name = "BIND", requires = "image")]
     pub bind: Vec<String>,
+    /// Run in the allocation pool named KEY (`[A-Za-z0-9._-]`), created on first use and released after the
+    /// site's idle timeout (`trex.pool_idle`) without a command: several commands, one queue wait.
+    #[arg(long, value_name = "KEY")]
+    pub reuse: Option<String>,
+    /// Size of the `--reuse` pool when it is created: `nodes=1,cpus=8,time=2:00:00` (also mem=, gpus=, idle=;
+    /// default: site `trex.pool_size`).
+    #[arg(long, value_name = "SIZE", requires = "reuse")]
+    pub pool: Option<String>,
     /// A script to run (with bash).
     #[arg(
         value_name = "SCRIPT",
@@ -122,6 +130,9 @@ pub enum ExecutorCommand {
     /// its cleanup could not confirm the end. Only jobs of this user tagged by devkit are ever touched; each
     /// cancel is logged in `<builds_dir>/.devkit/reap.log`.
     Reap,
+    /// List this user's live allocation pools (pipeline, project, holder job, state, age, time since the last
+    /// step, resources). A pipeline gets a pool when it sets the CI variable `DEVKIT_SLURM_POOL`.
+    Pools,
 }
 
 /// Arguments of `devkit executor run`.

@@ -6,6 +6,7 @@
 
 mod cleanup;
 mod container;
+mod pools;
 mod reap;
 
 use super::slurm::{JobPlan, execute, expand_home, interrupt_flag, plan, unique_name, verdict};
@@ -92,6 +93,8 @@ fn is_system_failure(err: &anyhow::Error) -> bool {
             .is_some_and(RunError::is_system_failure)
             || c.downcast_ref::<Unconfirmed>().is_some()
             || c.downcast_ref::<super::container_job::Infrastructure>().is_some()
+            || c.downcast_ref::<crate::slurm::pool::PoolError>()
+                .is_some_and(crate::slurm::pool::PoolError::is_system_failure)
             || c.downcast_ref::<std::io::Error>().is_some()
     })
 }
@@ -105,6 +108,7 @@ pub fn run(cmd: &ExecutorCommand, settings: &Settings, printer: &Printer) -> Res
         ExecutorCommand::Run(args) => stage(args, &ci, settings, printer),
         ExecutorCommand::Cleanup => cleanup::run(&ci, settings, printer),
         ExecutorCommand::Reap => reap::run(settings, printer, false),
+        ExecutorCommand::Pools => pools::list(settings, printer),
     };
     result.or_else(|err| {
         let (mut status, hints) = classify(&err);
@@ -210,6 +214,16 @@ fn prepare(ci: &CiEnv, settings: &Settings, printer: &Printer) -> Result<ExitSta
     container::refuse_services()?;
     let plan = job_plan(ci, settings)?;
     crate::slurm::files::private_dir(&record_dir(ci, settings).path)?;
+    if let Some(pool) = pools::pool_for(ci, settings, &plan, printer)? {
+        printer.status(
+            "Pool",
+            format!(
+                "pipeline {} shares one allocation ({}) among its jobs that fit",
+                ci.tag.pipeline,
+                pool.spec.describe()
+            ),
+        );
+    }
     printer.status(
         "Slurm",
         format!(
@@ -250,7 +264,19 @@ fn stage(args: &ExecutorRunArgs, ci: &CiEnv, settings: &Settings, printer: &Prin
         id_file: Some(record.ids_file()),
     };
     let interrupt = interrupt_flag()?;
-    let report = execute(&plan, &spec, &interrupt, printer)?;
+    // Launch layer: a step of the pipeline's pool when the pipeline asked for one and the job fits, else an
+    // allocation of its own. What runs inside the job does not depend on it.
+    let pooled = match pools::pool_for(ci, settings, &plan, printer)? {
+        Some(pool) => {
+            let steps = Some(record.path.join("steps"));
+            crate::commands::slurm_pool::launch(&plan, &spec, &pool, steps, &interrupt, printer)?
+        }
+        None => None,
+    };
+    let report = match pooled {
+        Some(report) => report,
+        None => execute(&plan, &spec, &interrupt, printer)?,
+    };
     let Some(message) = verdict(&report) else {
         return Ok(ExitStatus::Success);
     };

@@ -25,6 +25,7 @@ mod secret_store;
 mod secrets;
 mod site;
 mod slurm;
+mod slurm_pool;
 mod templates;
 mod update;
 
@@ -48,7 +49,9 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
                 Command::Init(args) => init::run(&args, &settings, printer),
                 Command::Update(args) => update::run(&args, &settings, printer),
                 Command::Site(SiteCommand::Show(args)) => site::show(&args, &settings, printer),
-                Command::Slurm(SlurmCommand::Run(args)) => slurm::run(&args, &settings, printer),
+                Command::Slurm(cmd) => match *cmd {
+                    SlurmCommand::Run(args) => slurm::run(&args, &settings, printer),
+                },
                 Command::Executor(cmd) => executor::run(&cmd, &settings, printer),
                 Command::Configure(args) => configure::run(&args, &settings, printer),
                 Command::Images(ImagesCommand::List(args)) => images::list(&args, &settings, printer),

@@ -132,14 +132,9 @@ pub(crate) fn interrupt_flag() -> Result<Arc<AtomicUsize>> {
     Ok(flag)
 }
 
-/// Runs one job, printing its events; output goes to stdout, everything else to stderr.
-pub(crate) fn execute(
-    plan: &JobPlan,
-    spec: &RunSpec,
-    interrupt: &AtomicUsize,
-    printer: &Printer,
-) -> Result<Report> {
-    let client = Client {
+/// The Slurm client of a job plan: queries give up after the controller timeout (1 to 30 s).
+pub(crate) fn client(plan: &JobPlan) -> Client<ProcessExec> {
+    Client {
         exec: ProcessExec {
             query_timeout: plan
                 .controller_timeout
@@ -147,43 +142,105 @@ pub(crate) fn execute(
             action_timeout: Duration::from_secs(60),
         },
         sacct: plan.sacct,
-    };
-    printer.debug(format!("sbatch {}", plan.sbatch_args.join(" ")));
-    let mut out_err = None;
-    let report = runner::run(&client, spec, interrupt, &mut |event| match event {
-        Event::Submitted { id, output } => {
-            printer.status("Submitted", format!("job {id} (output in {})", output.display()));
-        }
-        Event::Pending { reason, start } => {
-            let reason = reason.unwrap_or("waiting for the scheduler");
-            match start {
-                Some(s) => printer.status("Pending", format!("{reason}; estimated start {s}")),
-                None => printer.status("Pending", reason),
-            }
-        }
-        Event::Started => printer.status("Running", "the job started"),
-        Event::Output(bytes) => {
-            if let Err(e) = printer.raw(bytes) {
-                out_err.get_or_insert(e);
-            }
-        }
-        Event::ControllerError(message) => {
-            printer.warn(format!(
-                "the Slurm controller does not answer ({message}); still waiting"
-            ));
-        }
-        Event::ControllerBack => printer.info("the Slurm controller answers again"),
-        Event::Cancelling { signal } => {
-            printer.warn(format!(
-                "got signal {signal}: cancelling the job and waiting for it to end"
-            ));
-        }
-        Event::QueueTimeout => printer.warn("the job is still pending after the queue budget: cancelling it"),
-    })?;
-    if let Some(e) = out_err {
-        return Err(e).context("cannot write the job output");
     }
+}
+
+/// Runs one job, printing its events; output goes to stdout, everything else to stderr.
+pub(crate) fn execute(
+    plan: &JobPlan,
+    spec: &RunSpec,
+    interrupt: &AtomicUsize,
+    printer: &Printer,
+) -> Result<Report> {
+    let client = client(plan);
+    printer.debug(format!("sbatch {}", plan.sbatch_args.join(" ")));
+    let mut events = EventPrinter::new(printer);
+    let report = runner::run(&client, spec, interrupt, &mut |event| events.on(event))?;
+    events.finish()?;
     Ok(report)
+}
+
+/// Prints the events of a run: output to stdout, everything else to stderr; says how long the job waited in
+/// the queue.
+pub(crate) struct EventPrinter<'a> {
+    printer: &'a Printer,
+    out_err: Option<std::io::Error>,
+    submitted: Option<std::time::Instant>,
+    started: bool,
+}
+
+impl<'a> EventPrinter<'a> {
+    pub(crate) fn new(printer: &'a Printer) -> Self {
+        Self {
+            printer,
+            out_err: None,
+            submitted: None,
+            started: false,
+        }
+    }
+
+    pub(crate) fn on(&mut self, event: Event<'_>) {
+        let printer = self.printer;
+        match event {
+            Event::Submitted { id, output } => {
+                self.submitted = Some(std::time::Instant::now());
+                printer.status("Submitted", format!("job {id} (output in {})", output.display()));
+            }
+            Event::Pending { reason, start } => {
+                let reason = reason.unwrap_or("waiting for the scheduler");
+                match start {
+                    Some(s) => printer.status("Pending", format!("{reason}; estimated start {s}")),
+                    None => printer.status("Pending", reason),
+                }
+            }
+            // A job that ends between two polls is seen running only through its output.
+            Event::Output(_) if !self.started && self.submitted.is_some() => {
+                self.on(Event::Started);
+                self.on(event);
+            }
+            Event::Started if self.started => {}
+            Event::Started => {
+                self.started = true;
+                match self.submitted {
+                    Some(t) => printer.status(
+                        "Running",
+                        format!(
+                            "the job started after {:.1} s in the queue",
+                            t.elapsed().as_secs_f64()
+                        ),
+                    ),
+                    None => printer.status("Running", "the job started"),
+                }
+            }
+            Event::Output(bytes) => {
+                if let Err(e) = printer.raw(bytes) {
+                    self.out_err.get_or_insert(e);
+                }
+            }
+            Event::ControllerError(message) => {
+                printer.warn(format!(
+                    "the Slurm controller does not answer ({message}); still waiting"
+                ));
+            }
+            Event::ControllerBack => printer.info("the Slurm controller answers again"),
+            Event::Cancelling { signal } => {
+                printer.warn(format!(
+                    "got signal {signal}: cancelling the job and waiting for it to end"
+                ));
+            }
+            Event::QueueTimeout => {
+                printer.warn("the job is still pending after the queue budget: cancelling it")
+            }
+        }
+    }
+
+    /// The first error writing the output, if any.
+    pub(crate) fn finish(self) -> Result<()> {
+        match self.out_err {
+            Some(e) => Err(e).context("cannot write the job output"),
+            None => Ok(()),
+        }
+    }
 }
 
 /// The closing message for an outcome, `None` for success.
@@ -301,7 +358,15 @@ pub fn run(args: &SlurmRunArgs, settings: &Settings, printer: &Printer) -> Resul
         id_file: None,
     };
     let interrupt = interrupt_flag()?;
-    let report = execute(&plan, &spec, &interrupt, printer)?;
+    let pooled = match &args.reuse {
+        Some(name) => reuse_pool(args, name, &plan, &base, settings)
+            .and_then(|pool| super::slurm_pool::launch(&plan, &spec, &pool, None, &interrupt, printer))?,
+        None => None,
+    };
+    let report = match pooled {
+        Some(report) => report,
+        None => execute(&plan, &spec, &interrupt, printer)?,
+    };
     match verdict(&report) {
         None => {
             if !args.keep {
@@ -318,6 +383,32 @@ pub fn run(args: &SlurmRunArgs, settings: &Settings, printer: &Printer) -> Resul
         0 => ExitStatus::Success,
         c => ExitStatus::Code(c),
     })
+}
+
+/// The `--reuse NAME` pool of this user, under the state folder.
+fn reuse_pool(
+    args: &SlurmRunArgs,
+    name: &str,
+    plan: &JobPlan,
+    base: &Path,
+    settings: &Settings,
+) -> Result<crate::slurm::pool::Pool> {
+    let trex = &settings.site.trex;
+    let size = args.pool.as_deref().unwrap_or("on");
+    let Some(spec) = super::slurm_pool::spec(size, &trex.pool_size, &trex.pool_idle)? else {
+        return Err(UserError::with_hint("`--pool off` contradicts `--reuse`", "drop one of them").into());
+    };
+    let spec = super::slurm_pool::complete(spec, plan);
+    let uid = crate::slurm::client::current_user_id()
+        .parse()
+        .unwrap_or(u32::MAX);
+    let key = crate::slurm::pool::PoolKey::named(uid, name, &spec.class()).ok_or_else(|| {
+        UserError::with_hint(
+            format!("`{name}` is not a valid pool name"),
+            "use letters, digits, `.`, `_` and `-` (at most 64)",
+        )
+    })?;
+    Ok(crate::slurm::pool::Pool::new(&base.join("pools"), key, spec))
 }
 
 fn file_name(p: &Path) -> String {

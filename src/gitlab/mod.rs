@@ -6,6 +6,7 @@ mod error;
 pub mod jobs;
 pub mod keys;
 mod pagination;
+pub mod pipelines;
 pub mod projects;
 pub mod runners;
 pub mod tokens;

@@ -95,6 +95,21 @@ pub struct Trex {
     /// (`10m`, `600`, ...; empty or `0` = wait for the CI timeout).
     #[serde(default = "default_hold_grace")]
     pub hold_grace: String,
+    /// Size of a pipeline's allocation pool when a pipeline asks for one (`DEVKIT_SLURM_POOL=on`):
+    /// `nodes=1,cpus=8,time=2:00:00` (also `mem=`, `gpus=`, `partition=`, `account=`, `qos=`).
+    #[serde(default = "default_pool_size")]
+    pub pool_size: String,
+    /// How long a pool stays without any step before its allocation is released (`5m`, `300`, ...).
+    #[serde(default = "default_pool_idle")]
+    pub pool_idle: String,
+}
+
+fn default_pool_size() -> String {
+    "nodes=1,cpus=8,time=2:00:00".into()
+}
+
+fn default_pool_idle() -> String {
+    "5m".into()
 }
 
 fn default_hold_grace() -> String {

@@ -6,6 +6,7 @@ pub mod cancel;
 pub mod client;
 pub mod files;
 pub mod options;
+pub mod pool;
 pub mod reason;
 pub mod record;
 pub mod runner;

@@ -12,10 +12,11 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// A stand-in GitLab: any token logs in; job statuses come from the table (absent = 404).
+/// A stand-in GitLab: any token logs in; job and pipeline statuses come from the tables (absent = 404).
 pub struct JobsGitlab {
     pub url: String,
     pub statuses: Arc<Mutex<HashMap<(u64, u64), String>>>,
+    pub pipelines: Arc<Mutex<HashMap<(u64, u64), String>>>,
 }
 
 impl JobsGitlab {
@@ -24,6 +25,8 @@ impl JobsGitlab {
         let url = format!("http://{}", listener.local_addr().unwrap());
         let statuses: Arc<Mutex<HashMap<(u64, u64), String>>> = Arc::default();
         let table = statuses.clone();
+        let pipelines: Arc<Mutex<HashMap<(u64, u64), String>>> = Arc::default();
+        let pipeline_table = pipelines.clone();
         std::thread::spawn(move || {
             for mut stream in listener.incoming().flatten() {
                 let mut reader = BufReader::new(stream.try_clone().unwrap());
@@ -49,6 +52,13 @@ impl JobsGitlab {
                             None => (404, r#"{"message":"404 Not found"}"#.into()),
                         }
                     }
+                    ["projects", p, "pipelines", l] => {
+                        let key = (p.parse().unwrap_or(0), l.parse().unwrap_or(0));
+                        match pipeline_table.lock().unwrap().get(&key) {
+                            Some(s) => (200, format!(r#"{{"id":{},"status":"{s}"}}"#, key.1)),
+                            None => (404, r#"{"message":"404 Not found"}"#.into()),
+                        }
+                    }
                     _ => (404, r#"{"message":"404 Not found"}"#.into()),
                 };
                 let _ = write!(
@@ -58,7 +68,19 @@ impl JobsGitlab {
                 );
             }
         });
-        Self { url, statuses }
+        Self {
+            url,
+            statuses,
+            pipelines,
+        }
+    }
+
+    /// Sets the status of pipeline `pipeline` of `project`.
+    pub fn set_pipeline(&self, project: u64, pipeline: u64, status: &str) {
+        self.pipelines
+            .lock()
+            .unwrap()
+            .insert((project, pipeline), status.into());
     }
 
     pub fn set(&self, job: &str, status: &str) {

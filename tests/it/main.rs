@@ -66,6 +66,8 @@ mod plugin_spec;
 mod plugins;
 mod plugins_readme;
 mod plugins_run;
+mod pool;
+mod pool_reaper;
 mod runner;
 mod schema;
 mod secrets;

@@ -42,14 +42,23 @@ pub(super) fn finish(
                 .map(|l| l.id.clone()),
         );
     }
-    let outcome = cancel_confirmed(client, &ids, budget).and_then(|()| match listed {
-        // Without the listing, a job submitted just before a crash (id not yet recorded) could be missed.
-        Err(e) => Err(crate::slurm::Unconfirmed {
-            ids: Vec::new(),
-            why: Some(e.to_string()),
-        }),
-        Ok(_) => Ok(()),
-    });
+    // Steps this CI job ran in its pipeline's pool: only the steps end, never the pool's holder.
+    let steps = crate::slurm::pool::recorded_steps(&record.path.join("steps"));
+    let steps_ended = if steps.is_empty() {
+        Ok(())
+    } else {
+        crate::slurm::pool::cancel_steps(client, &steps, budget)
+    };
+    let outcome = steps_ended
+        .and_then(|()| cancel_confirmed(client, &ids, budget))
+        .and_then(|()| match listed {
+            // Without the listing, a job submitted just before a crash (id not yet recorded) could be missed.
+            Err(e) => Err(crate::slurm::Unconfirmed {
+                ids: Vec::new(),
+                why: Some(e.to_string()),
+            }),
+            Ok(_) => Ok(()),
+        });
     match outcome {
         Ok(()) => {
             let _ = record.remove();

@@ -88,6 +88,23 @@ impl Asker<'_> {
         self.seen.insert((tag.project, tag.job), answer.clone());
         answer
     }
+
+    /// What GitLab says about pipeline `pipeline` of `project` (over = finished for good).
+    fn ask_pipeline(&mut self, project: u64, pipeline: u64) -> Gitlab {
+        let client = self.client.get_or_insert_with(|| {
+            crate::commands::gitlab_api::logged_in(self.settings, self.printer)
+                .map(|(c, _)| c)
+                .map_err(|e| format!("{e:#}"))
+        });
+        match client {
+            Err(e) => Gitlab::Unknown(e.clone()),
+            Ok(c) => match crate::gitlab::pipelines::get(c, project, pipeline) {
+                Ok(p) if p.is_over() => Gitlab::Over(p.status),
+                Ok(_) => Gitlab::Running,
+                Err(e) => Gitlab::Unknown(e.to_string()),
+            },
+        }
+    }
 }
 
 /// The reaper's log (0600), with the printer for interactive runs.
@@ -204,6 +221,12 @@ pub(super) fn run(settings: &Settings, printer: &Printer, quiet: bool) -> Result
             }
         }
     }
+    // Allocation pools whose pipeline is finished.
+    failed += super::pools::reap(
+        settings,
+        &mut |project, pipeline| asker.ask_pipeline(project, pipeline),
+        &mut |text| log.line(text),
+    );
     if quiet || printer.verbosity() == Verbosity::Quiet {
         return Ok(if failed == 0 {
             ExitStatus::Success
