@@ -19,6 +19,9 @@ pub enum SecretsCommand {
 pub enum SecretTarget {
     /// The Artifactory of the site profile (`artifactory.url`).
     Artifactory,
+    /// A container registry, named with `--host HOST[:PORT]` (default: the site's `artifactory.docker_registry`);
+    /// `docker-credential-devkit` and `devkit images` use it before the Artifactory entry.
+    Registry,
 }
 
 /// Arguments of `devkit secrets set`.
@@ -27,6 +30,9 @@ pub struct SecretsSetArgs {
     /// What the credential is for.
     #[arg(value_enum)]
     pub target: SecretTarget,
+    /// The registry host (`registry` only), as docker names it: `host[:port]`, no scheme or path.
+    #[arg(long, value_name = "HOST[:PORT]")]
+    pub host: Option<String>,
     /// The user name the token belongs to.
     #[arg(long, value_name = "USER")]
     pub username: String,
@@ -41,6 +47,9 @@ pub struct SecretsRemoveArgs {
     /// What the credential is for.
     #[arg(value_enum)]
     pub target: SecretTarget,
+    /// The registry host (`registry` only), as docker names it: `host[:port]`, no scheme or path.
+    #[arg(long, value_name = "HOST[:PORT]")]
+    pub host: Option<String>,
     /// The user name of the entry.
     #[arg(long, value_name = "USER")]
     pub username: String,

@@ -1,0 +1,64 @@
+//! The exact state of each client file before devkit first changed it, and what devkit last wrote there, so
+//! `--undo` gives back the original bytes (an old `.netrc` entry, a folder devkit created) whenever the user has
+//! not edited the file since. Kept 0600 in the data folder: an original file may hold a secret.
+
+use super::transaction::{Snapshot, b64};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The file name under the data folder.
+pub const FILE_NAME: &str = "originals.json";
+
+/// One file's original state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Original {
+    /// The file before devkit.
+    pub before: Snapshot,
+    /// What devkit last wrote (`None`: it removed the file).
+    #[serde(with = "b64")]
+    pub written: Option<Vec<u8>>,
+}
+
+/// Every file devkit changed, by the path devkit addresses it with.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Originals {
+    /// The files.
+    pub files: BTreeMap<PathBuf, Original>,
+}
+
+impl Originals {
+    /// Reads the record (empty when missing).
+    pub fn load(data_dir: &Path) -> Result<Self, String> {
+        match std::fs::read(data_dir.join(FILE_NAME)) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| e.to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// The record as bytes; `None` when empty (the file is then removed).
+    pub fn render(&self) -> Option<Vec<u8>> {
+        if self.files.is_empty() {
+            return None;
+        }
+        serde_json::to_vec_pretty(self).ok()
+    }
+
+    /// Notes that devkit writes `written` to `path`, keeping the first original seen.
+    pub fn note(&mut self, path: &Path, written: Option<&[u8]>) -> std::io::Result<()> {
+        if let Some(o) = self.files.get_mut(path) {
+            o.written = written.map(<[u8]>::to_vec);
+            return Ok(());
+        }
+        let before = Snapshot::take(path)?;
+        self.files.insert(
+            path.to_path_buf(),
+            Original {
+                before,
+                written: written.map(<[u8]>::to_vec),
+            },
+        );
+        Ok(())
+    }
+}
