@@ -168,6 +168,7 @@ pub struct Faults {
     fail_at: Option<usize>,
     crash: bool,
     count: Cell<usize>,
+    no_fsync: bool,
 }
 
 /// Fails the Nth write step of `devkit configure` (debug builds only).
@@ -196,6 +197,13 @@ impl Faults {
             crash: true,
             ..Self::default()
         }
+    }
+
+    /// The same, without fsync: for in-process property tests, where durability against power loss is not what
+    /// is checked and thousands of fsyncs would dominate.
+    pub fn without_fsync(mut self) -> Self {
+        self.no_fsync = true;
+        self
     }
 
     /// The faults asked for in the environment; always none in release builds.
@@ -292,7 +300,7 @@ pub fn commit(data_dir: &Path, edits: &[Edit], faults: &Faults) -> Result<(), Tx
         cause: std::io::Error::other(e),
     })?;
     faults.step(&journal_path)?;
-    write_durably(&journal_path, &text).map_err(io_err(&journal_path))?;
+    write_durably(&journal_path, &text, !faults.no_fsync).map_err(io_err(&journal_path))?;
     let done = apply(&planned, faults).and_then(|()| {
         faults.step(&journal_path)?;
         std::fs::remove_file(&journal_path).map_err(io_err(&journal_path))
@@ -336,7 +344,8 @@ fn apply(planned: &[(&Edit, Entry)], faults: &Faults) -> Result<(), TxnError> {
             (None, false) => before.mode.unwrap_or(0o644),
         };
         faults.step(&before.target)?;
-        let tmp = stage(&before.target, bytes, mode, before.owner).map_err(io_err(&before.target))?;
+        let tmp = stage(&before.target, bytes, mode, before.owner, !faults.no_fsync)
+            .map_err(io_err(&before.target))?;
         staged.push((tmp, before.target.clone()));
     }
     for (tmp, target) in staged {
@@ -379,7 +388,7 @@ fn rollback(journal: &Journal) -> Result<(), TxnError> {
         let restore = || -> std::io::Result<()> {
             match &b.bytes {
                 Some(bytes) if now.as_ref() != Some(bytes) || now_mode != b.mode => {
-                    let tmp = stage(&b.target, bytes, b.mode.unwrap_or(0o600), b.owner)?;
+                    let tmp = stage(&b.target, bytes, b.mode.unwrap_or(0o600), b.owner, true)?;
                     tmp.persist(&b.target).map_err(|e| e.error)?;
                 }
                 None if now.is_some() => std::fs::remove_file(&b.target)?,
@@ -404,6 +413,7 @@ fn stage(
     bytes: &[u8],
     mode: u32,
     owner: Option<(u32, u32)>,
+    sync: bool,
 ) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = target
         .parent()
@@ -426,14 +436,16 @@ fn stage(
     if mode != 0o600 {
         set_mode(tmp.path(), mode)?;
     }
-    tmp.as_file().sync_all()?;
+    if sync {
+        tmp.as_file().sync_all()?;
+    }
     Ok(tmp)
 }
 
-fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = stage(path, bytes, 0o600, None)?;
+fn write_durably(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
+    let tmp = stage(path, bytes, 0o600, None, sync)?;
     tmp.persist(path).map_err(|e| e.error)?;
-    if let Some(dir) = path.parent() {
+    if let Some(dir) = path.parent().filter(|_| sync) {
         std::fs::File::open(dir)?.sync_all()?;
     }
     Ok(())

@@ -7,6 +7,7 @@ mod configure;
 mod configure_bad;
 mod configure_conda;
 mod configure_files;
+mod configure_props;
 mod docker_cargo;
 mod docker_registry;
 mod executor;
