@@ -2,7 +2,7 @@
 //! `--undo` gives back the original bytes (an old `.netrc` entry, a folder devkit created) whenever the user has
 //! not edited the file since. Kept 0600 in the data folder: an original file may hold a secret.
 
-use super::transaction::{Snapshot, b64};
+use super::transaction::Snapshot;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,9 +15,9 @@ pub const FILE_NAME: &str = "originals.json";
 pub struct Original {
     /// The file before devkit.
     pub before: Snapshot,
-    /// What devkit last wrote (`None`: it removed the file).
-    #[serde(with = "b64")]
-    pub written: Option<Vec<u8>>,
+    /// The SHA-256 of what devkit last wrote (`None`: it removed the file); a digest, so the token devkit wrote
+    /// is not copied here.
+    pub written: Option<String>,
 }
 
 /// Every file devkit changed, by the path devkit addresses it with.
@@ -48,7 +48,7 @@ impl Originals {
     /// Notes that devkit writes `written` to `path`, keeping the first original seen.
     pub fn note(&mut self, path: &Path, written: Option<&[u8]>) -> std::io::Result<()> {
         if let Some(o) = self.files.get_mut(path) {
-            o.written = written.map(<[u8]>::to_vec);
+            o.written = written.map(digest);
             return Ok(());
         }
         let before = Snapshot::take(path)?;
@@ -56,9 +56,21 @@ impl Originals {
             path.to_path_buf(),
             Original {
                 before,
-                written: written.map(<[u8]>::to_vec),
+                written: written.map(digest),
             },
         );
         Ok(())
     }
+}
+
+/// The hex SHA-256 of `bytes`.
+pub fn digest(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut out, b| {
+            use std::fmt::Write as _;
+            let _ = write!(out, "{b:02x}");
+            out
+        })
 }

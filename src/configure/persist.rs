@@ -18,8 +18,11 @@ pub fn exact_undo(changes: &mut [FileChange], owned: &Owned, originals: &mut Ori
         let Some(original) = originals.files.remove(&change.path) else {
             continue;
         };
-        let now = change.old.as_deref().map(str::as_bytes);
-        if now != original.written.as_deref() {
+        let now = change
+            .old
+            .as_deref()
+            .map(|t| super::originals::digest(t.as_bytes()));
+        if now != original.written {
             continue;
         }
         let before = original.before;

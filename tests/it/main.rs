@@ -8,6 +8,7 @@ mod configure_bad;
 mod configure_conda;
 mod configure_files;
 mod configure_props;
+mod configure_safety;
 mod docker_cargo;
 mod docker_registry;
 mod executor;
