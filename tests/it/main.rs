@@ -1,6 +1,7 @@
 //! Integration tests: the real `devkit` binary in a temporary HOME, one module per command.
 #![allow(clippy::unwrap_used, clippy::print_stderr, clippy::print_stdout)]
 
+mod cargo_registry;
 mod cases;
 mod cli;
 mod configure;
