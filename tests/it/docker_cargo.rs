@@ -133,3 +133,146 @@ fn cargo_reads_the_source_replacement() {
     );
     assert!(err.contains("artifactory"), "{err}");
 }
+
+fn helper_for_site(ctx: &TestContext, registry: &str, action: &str, stdin: &str) -> std::process::Output {
+    let mut cmd = assert_cmd::Command::cargo_bin("docker-credential-devkit").unwrap();
+    cmd.env_clear()
+        .env("HOME", &ctx.home)
+        .env("XDG_DATA_HOME", ctx.home.join(".local/share"))
+        .env("XDG_CONFIG_HOME", ctx.home.join(".config"))
+        .env("DEVKIT_SECRET_STORE", "file")
+        .env("DEVKIT_ARTIFACTORY_URL", URL)
+        .env("DEVKIT_ARTIFACTORY_DOCKER_REGISTRY", registry)
+        .arg(action)
+        .write_stdin(stdin.to_string())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_registry_on_another_host_gets_its_own_or_the_artifactory_credential() {
+    let ctx = TestContext::new();
+    store_token(&ctx, URL, "ada", TOKEN);
+    let registry = "reg.example.fr:5000/team";
+    // Served by the site's Artifactory: the Artifactory entry answers for it.
+    let get = helper_for_site(&ctx, registry, "get", "reg.example.fr:5000\n");
+    assert!(get.status.success(), "{}", all_output(&get));
+    let answer: serde_json::Value = serde_json::from_slice(&get.stdout).unwrap();
+    assert_eq!(answer["Username"], "ada");
+    assert_eq!(answer["Secret"], TOKEN);
+    // Any other host never gets the Artifactory token.
+    let other = helper_for_site(&ctx, registry, "get", "docker.io");
+    assert_eq!(other.status.code(), Some(1));
+    assert!(!all_output(&other).contains(TOKEN));
+    // Its own credential, stored with `secrets set registry` (default host: the site's registry), wins.
+    let set = devkit(
+        &ctx,
+        URL,
+        &[
+            "secrets",
+            "set",
+            "registry",
+            "--username",
+            "robot",
+            "--token-stdin",
+        ],
+    )
+    .env("DEVKIT_ARTIFACTORY_DOCKER_REGISTRY", registry)
+    .write_stdin("r0bot-secret")
+    .output()
+    .unwrap();
+    assert!(set.status.success(), "{}", all_output(&set));
+    let own: serde_json::Value =
+        serde_json::from_slice(&helper_for_site(&ctx, registry, "get", "reg.example.fr:5000").stdout)
+            .unwrap();
+    assert_eq!(own["Username"], "robot");
+    assert_eq!(own["Secret"], "r0bot-secret");
+    // Any host, by name.
+    let mut cmd = devkit(
+        &ctx,
+        URL,
+        &[
+            "secrets",
+            "set",
+            "registry",
+            "--host",
+            "ghcr.io",
+            "--username",
+            "me",
+            "--token-stdin",
+        ],
+    );
+    let out = cmd.write_stdin("gh-secret").output().unwrap();
+    assert!(out.status.success(), "{}", all_output(&out));
+    let gh: serde_json::Value =
+        serde_json::from_slice(&helper_for_site(&ctx, registry, "get", "ghcr.io").stdout).unwrap();
+    assert_eq!(gh["Secret"], "gh-secret");
+    let bad = devkit(
+        &ctx,
+        URL,
+        &[
+            "secrets",
+            "set",
+            "artifactory",
+            "--host",
+            "x",
+            "--username",
+            "me",
+            "--token-stdin",
+        ],
+    )
+    .write_stdin("t")
+    .output()
+    .unwrap();
+    assert_eq!(bad.status.code(), Some(1), "{}", all_output(&bad));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("hint:"));
+}
+
+#[test]
+fn doctor_checks_that_the_helper_answers_for_the_registry() {
+    let ctx = TestContext::new();
+    let registry = "reg.example.fr:5000";
+    let bin_dir = assert_cmd::cargo::cargo_bin("docker-credential-devkit")
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .unwrap();
+    let doctor = |ctx: &TestContext| {
+        devkit(ctx, URL, &["doctor"])
+            .env("DEVKIT_ARTIFACTORY_DOCKER_REGISTRY", registry)
+            .env("PATH", &path)
+            .timeout(std::time::Duration::from_secs(120))
+            .output()
+            .unwrap()
+    };
+    let configure = devkit(&ctx, URL, &["configure", "docker"])
+        .env("DEVKIT_ARTIFACTORY_DOCKER_REGISTRY", registry)
+        .output()
+        .unwrap();
+    assert!(configure.status.success(), "{}", all_output(&configure));
+    // No credential at all: the helper check fails, naming the fix.
+    store_token(&ctx, "https://elsewhere.example/artifactory", "x", "y");
+    let out = doctor(&ctx);
+    let text = all_output(&out);
+    let line = text
+        .lines()
+        .find(|l| l.contains("docker credential helper"))
+        .unwrap_or_else(|| panic!("no helper check: {text}"));
+    assert!(!line.contains("ok"), "{text}");
+    assert!(
+        text.contains("devkit secrets set registry --host reg.example.fr:5000"),
+        "{text}"
+    );
+    store_token(&ctx, URL, "ada", TOKEN);
+    let out = doctor(&ctx);
+    let text = all_output(&out);
+    let line = text
+        .lines()
+        .find(|l| l.contains("docker credential helper"))
+        .unwrap();
+    assert!(line.contains("answers for `reg.example.fr:5000`"), "{text}");
+    assert!(!text.contains(TOKEN));
+}
