@@ -3,10 +3,12 @@
 
 mod apply;
 mod doc;
+mod faults;
 mod originals;
 mod owned;
 mod pass;
 mod persist;
+mod snapshot;
 pub mod transaction;
 
 pub use apply::{ConfigureError, FileChange, compute, undo, undo_secrets};

@@ -2,7 +2,7 @@
 //! `--undo` gives back the original bytes (an old `.netrc` entry, a folder devkit created) whenever the user has
 //! not edited the file since. Kept 0600 in the data folder: an original file may hold a secret.
 
-use super::transaction::Snapshot;
+use super::snapshot::Snapshot;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

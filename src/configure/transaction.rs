@@ -5,9 +5,12 @@
 //! through symlinks to their targets, so the link itself stays.
 
 use serde::{Deserialize, Serialize};
-use std::cell::Cell;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+
+pub use super::faults::{CRASH_WRITE_VAR, FAIL_WRITE_VAR, Faults};
+pub use super::snapshot::{Snapshot, resolve};
+use super::snapshot::{mode_of, set_mode};
 
 /// The journal's file name in the data folder.
 pub const JOURNAL: &str = "configure-journal.json";
@@ -69,72 +72,6 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> TxnError + '_ {
     }
 }
 
-/// A file's exact state, enough to put it back.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Snapshot {
-    /// The real file (symlinks followed).
-    pub target: PathBuf,
-    /// Its bytes; `None` when it does not exist.
-    #[serde(with = "b64")]
-    pub bytes: Option<Vec<u8>>,
-    /// Its permission bits.
-    pub mode: Option<u32>,
-    /// Its owner and group.
-    pub owner: Option<(u32, u32)>,
-    /// The folders that do not exist yet and writing the file creates, outermost first.
-    pub created_dirs: Vec<PathBuf>,
-}
-
-impl Snapshot {
-    /// The state of `path` now (through symlinks).
-    pub fn take(path: &Path) -> std::io::Result<Self> {
-        let target = resolve(path)?;
-        let bytes = match std::fs::read(&target) {
-            Ok(b) => Some(b),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(e),
-        };
-        let meta = std::fs::metadata(&target).ok();
-        let mut created_dirs = Vec::new();
-        let mut dir = target.parent();
-        while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty() && std::fs::symlink_metadata(d).is_err())
-        {
-            created_dirs.insert(0, d.to_path_buf());
-            dir = d.parent();
-        }
-        Ok(Self {
-            target,
-            bytes,
-            mode: meta.as_ref().and_then(mode_of),
-            owner: meta.as_ref().and_then(owner_of),
-            created_dirs,
-        })
-    }
-}
-
-/// `path` with every symlink of its last component followed (a dangling link gives its missing target).
-pub fn resolve(path: &Path) -> std::io::Result<PathBuf> {
-    let mut p = path.to_path_buf();
-    for _ in 0..40 {
-        match std::fs::symlink_metadata(&p) {
-            Ok(m) if m.file_type().is_symlink() => {
-                let link = std::fs::read_link(&p)?;
-                p = match p.parent() {
-                    Some(parent) if link.is_relative() => parent.join(link),
-                    _ => link,
-                };
-            }
-            Ok(_) => return Ok(p),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(p),
-            Err(e) => return Err(e),
-        }
-    }
-    Err(std::io::Error::other(format!(
-        "too many levels of symbolic links at `{}`",
-        path.display()
-    )))
-}
-
 /// The wanted end state of one file.
 #[derive(Debug, Clone)]
 pub struct Edit {
@@ -160,84 +97,6 @@ struct Entry {
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Journal {
     entries: Vec<Entry>,
-}
-
-/// Test seam: fails (or "crashes" at) the Nth write step. Read from the environment in debug builds only.
-#[derive(Debug, Default)]
-pub struct Faults {
-    fail_at: Option<usize>,
-    crash: bool,
-    count: Cell<usize>,
-    no_fsync: bool,
-}
-
-/// Fails the Nth write step of `devkit configure` (debug builds only).
-pub const FAIL_WRITE_VAR: &str = "DEVKIT_TEST_FAIL_WRITE";
-/// Stops at the Nth write step as a crash would, leaving the journal (debug builds only).
-pub const CRASH_WRITE_VAR: &str = "DEVKIT_TEST_CRASH_WRITE";
-
-impl Faults {
-    /// No fault.
-    pub fn none() -> Self {
-        Self::default()
-    }
-
-    /// Fails step `n` (1-based) with an I/O error.
-    pub fn fail_at(n: usize) -> Self {
-        Self {
-            fail_at: Some(n),
-            ..Self::default()
-        }
-    }
-
-    /// Stops at step `n` without rolling back.
-    pub fn crash_at(n: usize) -> Self {
-        Self {
-            fail_at: Some(n),
-            crash: true,
-            ..Self::default()
-        }
-    }
-
-    /// The same, without fsync: for in-process property tests, where durability against power loss is not what
-    /// is checked and thousands of fsyncs would dominate.
-    pub fn without_fsync(mut self) -> Self {
-        self.no_fsync = true;
-        self
-    }
-
-    /// The faults asked for in the environment; always none in release builds.
-    pub fn from_env() -> Self {
-        if !cfg!(debug_assertions) {
-            return Self::none();
-        }
-        let var = |name| std::env::var(name).ok().and_then(|v| v.parse::<usize>().ok());
-        match (var(FAIL_WRITE_VAR), var(CRASH_WRITE_VAR)) {
-            (_, Some(n)) => Self::crash_at(n),
-            (Some(n), None) => Self::fail_at(n),
-            (None, None) => Self::none(),
-        }
-    }
-
-    /// How many write steps ran.
-    pub fn steps(&self) -> usize {
-        self.count.get()
-    }
-
-    fn step(&self, path: &Path) -> Result<(), TxnError> {
-        let n = self.count.get() + 1;
-        self.count.set(n);
-        if self.fail_at == Some(n) {
-            if self.crash {
-                return Err(TxnError::Crashed);
-            }
-            return Err(TxnError::Write {
-                path: path.to_path_buf(),
-                cause: std::io::Error::other(format!("injected failure at write {n}")),
-            });
-        }
-        Ok(())
-    }
 }
 
 /// Rolls back the transaction an earlier run left unfinished; whether there was one.
@@ -449,59 +308,4 @@ fn write_durably(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
         std::fs::File::open(dir)?.sync_all()?;
     }
     Ok(())
-}
-
-#[cfg(unix)]
-fn mode_of(m: &std::fs::Metadata) -> Option<u32> {
-    use std::os::unix::fs::PermissionsExt;
-    Some(m.permissions().mode() & 0o7777)
-}
-
-#[cfg(not(unix))]
-fn mode_of(_: &std::fs::Metadata) -> Option<u32> {
-    None
-}
-
-#[cfg(unix)]
-fn owner_of(m: &std::fs::Metadata) -> Option<(u32, u32)> {
-    use std::os::unix::fs::MetadataExt;
-    Some((m.uid(), m.gid()))
-}
-
-#[cfg(not(unix))]
-fn owner_of(_: &std::fs::Metadata) -> Option<(u32, u32)> {
-    None
-}
-
-fn set_mode(path: &Path, mode: u32) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (path, mode);
-        Ok(())
-    }
-}
-
-/// Bytes as base64 in the journal.
-mod b64 {
-    use base64::Engine as _;
-    use base64::engine::general_purpose::STANDARD;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(bytes: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
-        match bytes {
-            Some(b) => s.serialize_some(&STANDARD.encode(b)),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
-        Option::<String>::deserialize(d)?
-            .map(|t| STANDARD.decode(t).map_err(serde::de::Error::custom))
-            .transpose()
-    }
 }
