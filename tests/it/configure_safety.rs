@@ -332,3 +332,24 @@ fn undo_restores_a_replaced_netrc_entry_and_removes_created_folders() {
     }
     assert_eq!(user_files(&ctx.home), start);
 }
+
+#[test]
+fn dry_run_diffs_mask_every_password_including_restored_originals() {
+    let ctx = TestContext::new();
+    store_token(&ctx, URL, "alice", TOKEN);
+    let netrc = "machine other.example login bob password b0b-SECRET\nmachine art.example.fr login alice password OLD-SECRET\n";
+    std::fs::write(ctx.home.join(".netrc"), netrc).unwrap();
+    let dry = run(&ctx, &["configure", "all", "--dry-run"]);
+    assert!(dry.status.success(), "{}", all_output(&dry));
+    assert!(String::from_utf8_lossy(&dry.stdout).contains("+machine art.example.fr login alice password"));
+    assert!(run(&ctx, &["configure", "all"]).status.success());
+    let undo_dry = run(&ctx, &["configure", "all", "--undo", "--dry-run"]);
+    assert!(undo_dry.status.success(), "{}", all_output(&undo_dry));
+    assert!(String::from_utf8_lossy(&undo_dry.stdout).contains("machine art.example.fr login alice password ****"));
+    for out in [&dry, &undo_dry] {
+        let text = all_output(out);
+        for secret in ["b0b-SECRET", "OLD-SECRET", TOKEN] {
+            assert!(!text.contains(secret), "{secret} in: {text}");
+        }
+    }
+}
