@@ -68,7 +68,7 @@ pub enum ConfigureClient {
     Conda,
     /// docker: `credHelpers` in `~/.docker/config.json` → `docker-credential-devkit`.
     Docker,
-    /// cargo: crates.io replaced by the Artifactory sparse index in `~/.cargo/config.toml`.
+    /// cargo: crates.io replaced by the Artifactory sparse index in `~/.cargo/config.toml`, token via `cargo-credential-devkit`.
     Cargo,
     /// All of the above.
     All,
@@ -83,7 +83,7 @@ pub struct ConfigureArgs {
     /// Print what would change (a diff with secrets masked) and write nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Remove what devkit added for this client, restoring what it replaced.
+    /// Remove what devkit added for this client: files not edited since get their exact original bytes back.
     #[arg(long)]
     pub undo: bool,
     /// The Artifactory user whose stored token to use (default: the only one stored).
