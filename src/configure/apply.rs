@@ -53,6 +53,9 @@ impl ConfigureError {
             Self::Malformed { .. } => {
                 Some("fix the file (devkit left it unchanged), then run the command again".into())
             }
+            Self::Read { cause, .. } if cause.kind() == std::io::ErrorKind::InvalidData => {
+                Some("save it as UTF-8 text (devkit left it unchanged), then run the command again".into())
+            }
             Self::Read { .. } => Some("check the file's permissions".into()),
             Self::Record { .. } => Some(
                 "fix or remove it (devkit then forgets what it added, and `--undo` cannot restore exact originals)".into(),
