@@ -3,6 +3,7 @@
 //! gets the token from `cargo-credential-devkit` over its credential-provider protocol.
 
 use crate::configure::{assert_no_leak, devkit, store_token};
+use crate::docker_cargo::helper_env;
 use crate::support::{TestContext, all_output, require_tool};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -113,14 +114,10 @@ print(hashlib.sha256(blob).hexdigest())
 fn cargo_cmd(cargo: &Path, ctx: &TestContext, url: &str, dir: &Path) -> Command {
     let mut cmd = Command::new(cargo);
     cmd.env_clear()
-        .env("HOME", &ctx.home)
+        .envs(helper_env(ctx, Some(url)))
         .env("CARGO_HOME", ctx.home.join(".cargo"))
         .env("CARGO_NET_RETRY", "0")
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("DEVKIT_ARTIFACTORY_URL", url)
-        .env("DEVKIT_SECRET_STORE", "file")
-        .env("XDG_DATA_HOME", ctx.home.join(".local/share"))
-        .env("XDG_CONFIG_HOME", ctx.home.join(".config"))
         .env(
             "RUSTUP_HOME",
             std::env::var_os("RUSTUP_HOME").unwrap_or_else(|| {
@@ -206,11 +203,7 @@ fn the_provider_speaks_cargos_protocol() {
     let mut child = Command::new(bin)
         .arg("--cargo-plugin")
         .env_clear()
-        .env("HOME", &ctx.home)
-        .env("XDG_DATA_HOME", ctx.home.join(".local/share"))
-        .env("XDG_CONFIG_HOME", ctx.home.join(".config"))
-        .env("DEVKIT_SECRET_STORE", "file")
-        .env("DEVKIT_ARTIFACTORY_URL", url)
+        .envs(helper_env(&ctx, Some(url)))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()

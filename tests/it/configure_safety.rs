@@ -345,7 +345,10 @@ fn dry_run_diffs_mask_every_password_including_restored_originals() {
     assert!(run(&ctx, &["configure", "all"]).status.success());
     let undo_dry = run(&ctx, &["configure", "all", "--undo", "--dry-run"]);
     assert!(undo_dry.status.success(), "{}", all_output(&undo_dry));
-    assert!(String::from_utf8_lossy(&undo_dry.stdout).contains("machine art.example.fr login alice password ****"));
+    assert!(
+        String::from_utf8_lossy(&undo_dry.stdout)
+            .contains("machine art.example.fr login alice password ****")
+    );
     for out in [&dry, &undo_dry] {
         let text = all_output(out);
         for secret in ["b0b-SECRET", "OLD-SECRET", TOKEN] {

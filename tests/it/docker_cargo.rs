@@ -6,17 +6,40 @@ use crate::support::{TestContext, all_output, require_tool};
 const URL: &str = "https://art.example.fr/artifactory";
 const TOKEN: &str = "d?>~\"' ok en";
 
-fn helper(ctx: &TestContext, action: &str, stdin: &str) -> std::process::Output {
+/// The whole environment of a helper process run by docker or cargo: the temporary HOME, the file store and,
+/// when given, the site's Artifactory URL.
+pub(crate) fn helper_env(ctx: &TestContext, url: Option<&str>) -> Vec<(String, std::ffi::OsString)> {
+    let mut env = vec![
+        ("HOME".to_string(), ctx.home.clone().into_os_string()),
+        (
+            "XDG_DATA_HOME".into(),
+            ctx.home.join(".local/share").into_os_string(),
+        ),
+        (
+            "XDG_CONFIG_HOME".into(),
+            ctx.home.join(".config").into_os_string(),
+        ),
+        ("DEVKIT_SECRET_STORE".into(), "file".into()),
+    ];
+    if let Some(url) = url {
+        env.push(("DEVKIT_ARTIFACTORY_URL".into(), url.into()));
+    }
+    env
+}
+
+fn helper_with(ctx: &TestContext, extra: &[(&str, &str)], action: &str, stdin: &str) -> std::process::Output {
     let mut cmd = assert_cmd::Command::cargo_bin("docker-credential-devkit").unwrap();
     cmd.env_clear()
-        .env("HOME", &ctx.home)
-        .env("XDG_DATA_HOME", ctx.home.join(".local/share"))
-        .env("XDG_CONFIG_HOME", ctx.home.join(".config"))
-        .env("DEVKIT_SECRET_STORE", "file")
+        .envs(helper_env(ctx, None))
+        .envs(extra.iter().copied())
         .arg(action)
         .write_stdin(stdin.to_string())
         .output()
         .unwrap()
+}
+
+fn helper(ctx: &TestContext, action: &str, stdin: &str) -> std::process::Output {
+    helper_with(ctx, &[], action, stdin)
 }
 
 #[test]
@@ -135,18 +158,11 @@ fn cargo_reads_the_source_replacement() {
 }
 
 fn helper_for_site(ctx: &TestContext, registry: &str, action: &str, stdin: &str) -> std::process::Output {
-    let mut cmd = assert_cmd::Command::cargo_bin("docker-credential-devkit").unwrap();
-    cmd.env_clear()
-        .env("HOME", &ctx.home)
-        .env("XDG_DATA_HOME", ctx.home.join(".local/share"))
-        .env("XDG_CONFIG_HOME", ctx.home.join(".config"))
-        .env("DEVKIT_SECRET_STORE", "file")
-        .env("DEVKIT_ARTIFACTORY_URL", URL)
-        .env("DEVKIT_ARTIFACTORY_DOCKER_REGISTRY", registry)
-        .arg(action)
-        .write_stdin(stdin.to_string())
-        .output()
-        .unwrap()
+    let site = [
+        ("DEVKIT_ARTIFACTORY_URL", URL),
+        ("DEVKIT_ARTIFACTORY_DOCKER_REGISTRY", registry),
+    ];
+    helper_with(ctx, &site, action, stdin)
 }
 
 #[test]
