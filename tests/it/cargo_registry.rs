@@ -111,7 +111,23 @@ print(hashlib.sha256(blob).hexdigest())
     std::fs::write(root.join("index/config.json"), config.to_string()).unwrap();
 }
 
-fn cargo_cmd(cargo: &Path, ctx: &TestContext, url: &str, dir: &Path) -> Command {
+/// A library project under the test's work folder depending on `dependency` (a `[dependencies]` line).
+pub(crate) fn cargo_project(ctx: &TestContext, dependency: &str) -> PathBuf {
+    let project = ctx.work.join("p");
+    std::fs::create_dir_all(project.join("src")).unwrap();
+    std::fs::write(
+        project.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"p\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\n{dependency}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(project.join("src/lib.rs"), "").unwrap();
+    project
+}
+
+/// cargo with nothing but the temporary HOME and what devkit's provider needs.
+pub(crate) fn cargo_cmd(cargo: &Path, ctx: &TestContext, url: &str, dir: &Path) -> Command {
     let mut cmd = Command::new(cargo);
     cmd.env_clear()
         .envs(helper_env(ctx, Some(url)))
@@ -151,14 +167,7 @@ fn cargo_fetches_from_an_authenticated_sparse_index_with_the_devkit_provider() {
     let config = std::fs::read_to_string(ctx.home.join(".cargo/config.toml")).unwrap();
     assert!(config.contains("credential-provider"), "{config}");
     assert!(!config.contains(TOKEN), "{config}");
-    let project = ctx.work.join("p");
-    std::fs::create_dir_all(project.join("src")).unwrap();
-    std::fs::write(
-        project.join("Cargo.toml"),
-        "[package]\nname = \"p\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\ndkprobe = \"0.1\"\n",
-    )
-    .unwrap();
-    std::fs::write(project.join("src/lib.rs"), "").unwrap();
+    let project = cargo_project(&ctx, "dkprobe = \"0.1\"");
     let fetch = cargo_cmd(&cargo, &ctx, &url, &project)
         .arg("fetch")
         .output()

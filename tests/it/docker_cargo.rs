@@ -122,30 +122,9 @@ fn cargo_reads_the_source_replacement() {
     assert!(out.status.success(), "{}", all_output(&out));
     let text = std::fs::read_to_string(ctx.home.join(".cargo/config.toml")).unwrap();
     assert!(text.contains("replace-with = \"artifactory\""), "{text}");
-    let project = ctx.work.join("p");
-    std::fs::create_dir_all(project.join("src")).unwrap();
-    std::fs::write(
-        project.join("Cargo.toml"),
-        "[package]\nname = \"p\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nitoa = \"1\"\n",
-    )
-    .unwrap();
-    std::fs::write(project.join("src/lib.rs"), "").unwrap();
-    let run = std::process::Command::new(cargo)
+    let project = crate::cargo_registry::cargo_project(&ctx, "itoa = \"1\"");
+    let run = crate::cargo_registry::cargo_cmd(&cargo, &ctx, local, &project)
         .arg("generate-lockfile")
-        .env_clear()
-        .env("HOME", &ctx.home)
-        .env("CARGO_HOME", ctx.home.join(".cargo"))
-        .env("CARGO_NET_RETRY", "0")
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env(
-            "RUSTUP_HOME",
-            std::env::var_os("RUSTUP_HOME").unwrap_or_else(|| {
-                std::path::PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
-                    .join(".rustup")
-                    .into()
-            }),
-        )
-        .current_dir(&project)
         .output()
         .unwrap();
     assert!(!run.status.success());
