@@ -231,7 +231,9 @@ fn a_failure_at_any_write_changes_nothing_and_a_crash_is_recovered() {
     let ctx = TestContext::new();
     store_token(&ctx, URL, "ada", TOKEN);
     populate(&ctx);
-    std::os::unix::fs::symlink(ctx.home.join(".condarc"), ctx.home.join(".condarc-link")).unwrap();
+    // A symlinked `.netrc`: rollback and recovery write through the link too.
+    std::fs::rename(ctx.home.join(".netrc"), ctx.home.join("netrc-dotfile")).unwrap();
+    std::os::unix::fs::symlink("netrc-dotfile", ctx.home.join(".netrc")).unwrap();
     let start = user_files(&ctx.home);
     let data = data_files(&ctx);
     let mut n = 1;
