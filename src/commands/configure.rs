@@ -91,7 +91,7 @@ fn apply(
     };
     if clients.contains(&Client::Docker) {
         let host = target.docker_host();
-        if crate::images::credentials::resolve(&store, &host, &target.artifactory)?.is_none() {
+        if !crate::images::credentials::known(&store, &host, &target.artifactory)? {
             printer.warn(format!(
                 "no token stored for `{host}`: docker-credential-devkit will answer \"not found\" until one is (`devkit secrets set registry --host {host} ...`)"
             ));

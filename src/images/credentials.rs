@@ -25,22 +25,26 @@ pub struct Found {
     pub service: String,
 }
 
-/// The stored credential for `server` (a host, `host:port` or URL): the host's own entry, else the site
-/// Artifactory's entry when the host is served by that Artifactory (its own host or the site's Docker
-/// registry). Other hosts never get the Artifactory token.
+/// The store services that may hold the credential for `server` (a host, `host:port` or URL), in order: the
+/// host's own entry, then the site Artifactory's entry when the host is served by that Artifactory (its own host
+/// or the site's Docker registry). Other hosts never get the Artifactory token.
+fn services(server: &str, artifactory: &crate::site::Artifactory) -> Vec<String> {
+    let host = host_of(server.trim());
+    let art_host = host_of(&artifactory.url);
+    let mut services = vec![service_for_host(host)];
+    if host != art_host && host == host_of(&artifactory.docker_registry) {
+        services.push(service_for_host(art_host));
+    }
+    services
+}
+
+/// The stored credential for `server`, by the rule of [`services`].
 pub fn resolve(
     store: &SecretStore,
     server: &str,
     artifactory: &crate::site::Artifactory,
 ) -> Result<Option<Found>, StoreError> {
-    let host = host_of(server.trim());
-    let art_host = host_of(&artifactory.url);
-    let served = host == art_host || host == host_of(&artifactory.docker_registry);
-    let mut services = vec![service_for_host(host)];
-    if served && host != art_host {
-        services.push(service_for_host(art_host));
-    }
-    for service in services {
+    for service in services(server, artifactory) {
         for user in store.users(&service)? {
             if let Some(password) = store.get(&service, &user)? {
                 return Ok(Some(Found {
@@ -54,6 +58,20 @@ pub fn resolve(
         }
     }
     Ok(None)
+}
+
+/// Whether [`resolve`] has an entry to look at for `server` (without reading any secret).
+pub fn known(
+    store: &SecretStore,
+    server: &str,
+    artifactory: &crate::site::Artifactory,
+) -> Result<bool, StoreError> {
+    for service in services(server, artifactory) {
+        if !store.users(&service)?.is_empty() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 impl Credentials {
