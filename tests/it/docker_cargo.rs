@@ -38,6 +38,16 @@ fn helper_with(ctx: &TestContext, extra: &[(&str, &str)], action: &str, stdin: &
         .unwrap()
 }
 
+/// `PATH` with devkit's helper binaries first.
+fn path_with_helpers() -> std::ffi::OsString {
+    let dir = assert_cmd::cargo::cargo_bin("docker-credential-devkit")
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let rest = std::env::var_os("PATH").unwrap_or_default();
+    std::env::join_paths(std::iter::once(dir).chain(std::env::split_paths(&rest))).unwrap()
+}
+
 fn helper(ctx: &TestContext, action: &str, stdin: &str) -> std::process::Output {
     helper_with(ctx, &[], action, stdin)
 }
@@ -227,14 +237,7 @@ fn a_registry_on_another_host_gets_its_own_or_the_artifactory_credential() {
 fn doctor_checks_that_the_helper_answers_for_the_registry() {
     let ctx = TestContext::new();
     let registry = "reg.example.fr:5000";
-    let bin_dir = assert_cmd::cargo::cargo_bin("docker-credential-devkit")
-        .parent()
-        .unwrap()
-        .to_path_buf();
-    let path = std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(
-        &std::env::var_os("PATH").unwrap_or_default(),
-    )))
-    .unwrap();
+    let path = path_with_helpers();
     let doctor = |ctx: &TestContext| {
         devkit(ctx, URL, &["doctor"])
             .env("DEVKIT_ARTIFACTORY_DOCKER_REGISTRY", registry)
@@ -270,4 +273,40 @@ fn doctor_checks_that_the_helper_answers_for_the_registry() {
         .unwrap();
     assert!(line.contains("answers for `reg.example.fr:5000`"), "{text}");
     assert!(!text.contains(TOKEN));
+}
+
+#[test]
+fn skopeo_reaches_a_registry_on_another_host_with_the_artifactory_credential() {
+    let Some(d) = crate::support::require_docker() else {
+        return;
+    };
+    let Some(skopeo) = require_tool("skopeo") else {
+        return;
+    };
+    // The site's Artifactory is on another host than its Docker registry; only the Artifactory entry is stored.
+    let ctx = TestContext::new();
+    store_token(&ctx, URL, &d.user, &d.pass);
+    let out = devkit(&ctx, URL, &["configure", "docker"])
+        .env("DEVKIT_ARTIFACTORY_DOCKER_REGISTRY", &d.registry)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", all_output(&out));
+    let path = path_with_helpers();
+    let inspect = std::process::Command::new(skopeo)
+        .args(["inspect", "--tls-verify=false"])
+        .arg(format!("docker://{}/local/busybox:latest", d.registry))
+        .env_clear()
+        .envs(helper_env(&ctx, Some(URL)))
+        .env("DEVKIT_ARTIFACTORY_DOCKER_REGISTRY", &d.registry)
+        .env("XDG_RUNTIME_DIR", ctx.home.join("run"))
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    assert!(inspect.status.success(), "skopeo: {}", all_output(&inspect));
+    assert_no_leak(
+        &ctx,
+        &d.pass,
+        &[&out, &inspect],
+        &[ctx.home.join(".local/share/devkit/secrets.toml")],
+    );
 }
