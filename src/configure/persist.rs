@@ -13,6 +13,16 @@ use std::path::Path;
 pub fn exact_undo(changes: &mut [FileChange], owned: &Owned, originals: &mut Originals) {
     for change in changes.iter_mut() {
         if owned.items.iter().any(|i| i.file == change.path) {
+            // Still devkit's in part (logout removed only the password): what it writes now is what a later
+            // undo must find to restore the original.
+            if change.changed()
+                && let Some(original) = originals.files.get_mut(&change.path)
+            {
+                original.written = change
+                    .new
+                    .as_deref()
+                    .map(|t| super::originals::digest(t.as_bytes()));
+            }
             continue;
         }
         let Some(original) = originals.files.remove(&change.path) else {
