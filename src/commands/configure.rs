@@ -4,7 +4,7 @@
 use crate::atomic_file::{FileLock, ensure_private_dir};
 use crate::cli::{ConfigureArgs, ConfigureClient};
 use crate::commands::{artifactory_session, secret_store};
-use crate::configure::transaction::{Faults, TxnError};
+use crate::configure::transaction::{self, Faults, TxnError};
 use crate::configure::{self, Client, Credential, FileChange, OWNED_FILE, Owned, Pass, Target};
 use crate::error::{ExitStatus, UserError};
 use crate::printer::Printer;
@@ -37,6 +37,9 @@ fn apply(
 ) -> Result<ExitStatus> {
     let data_dir = &settings.paths.data_dir;
     let _lock = if args.dry_run {
+        if data_dir.join(transaction::JOURNAL).exists() {
+            printer.warn("an earlier run was interrupted: the next run first restores the files it changed");
+        }
         None
     } else {
         ensure_private_dir(data_dir).with_context(|| format!("cannot create `{}`", data_dir.display()))?;
