@@ -124,3 +124,34 @@ mod b64 {
             .transpose()
     }
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn links_are_followed_to_their_target_and_loops_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("dotfiles/netrc");
+        std::fs::create_dir_all(real.parent().unwrap()).unwrap();
+        std::fs::write(&real, "x").unwrap();
+        let link = dir.path().join(".netrc");
+        std::os::unix::fs::symlink("dotfiles/netrc", &link).unwrap();
+        let chain = dir.path().join(".netrc2");
+        std::os::unix::fs::symlink(&link, &chain).unwrap();
+        assert_eq!(resolve(&chain).unwrap(), dir.path().join("dotfiles/netrc"));
+        let dangling = dir.path().join("d");
+        std::os::unix::fs::symlink("new/folder/file", &dangling).unwrap();
+        let snap = Snapshot::take(&dangling).unwrap();
+        assert_eq!(snap.bytes, None);
+        assert_eq!(
+            snap.created_dirs,
+            vec![dir.path().join("new"), dir.path().join("new/folder")]
+        );
+        let a = dir.path().join("a");
+        std::os::unix::fs::symlink("b", &a).unwrap();
+        std::os::unix::fs::symlink("a", dir.path().join("b")).unwrap();
+        assert!(resolve(&a).is_err());
+    }
+}
