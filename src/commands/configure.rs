@@ -92,7 +92,9 @@ fn apply(
             token: Secret::new(""),
         }
     };
-    if clients.contains(&Client::Docker) {
+    // The site's registry is served by its Artifactory: with the Artifactory credential in hand the helper will
+    // answer, and the keyring need not be asked again.
+    if clients.contains(&Client::Docker) && !needs_token {
         let host = target.docker_host();
         if !crate::images::credentials::known(&store, &host, &target.artifactory)? {
             printer.warn(format!(
