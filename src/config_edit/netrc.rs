@@ -169,6 +169,10 @@ fn tokenize(line: &str, index: usize, out: &mut Vec<Token>) -> Result<(), EditEr
             chars.next();
         }
         let Some(&first) = chars.peek() else { return Ok(()) };
+        if first == '#' {
+            // A comment to the end of the line, as Python's netrc reads one after an entry's words.
+            return Ok(());
+        }
         let mut text = String::new();
         if first == '"' {
             chars.next();
@@ -247,6 +251,17 @@ mod tests {
         assert_eq!(n.login("art"), Some(Some("ada".into())));
         n.set("art", "ada", &Secret::new("t")).unwrap();
         assert_eq!(n.render().matches("machine art").count(), 1);
+    }
+
+    #[test]
+    fn comments_after_words_are_kept_and_ignored() {
+        let text = "machine a login x password y # work account\n";
+        let mut n = Netrc::parse(text).unwrap();
+        assert_eq!(n.login("a"), Some(Some("x".into())));
+        n.set("b", "u", &Secret::new("#not-a-comment")).unwrap();
+        assert!(n.render().starts_with(text));
+        assert!(n.render().contains("password \"#not-a-comment\""), "{}", n.render());
+        assert_eq!(Netrc::parse(&n.render()).unwrap().login("b"), Some(Some("u".into())));
     }
 
     #[test]
