@@ -260,8 +260,15 @@ mod tests {
         assert_eq!(n.login("a"), Some(Some("x".into())));
         n.set("b", "u", &Secret::new("#not-a-comment")).unwrap();
         assert!(n.render().starts_with(text));
-        assert!(n.render().contains("password \"#not-a-comment\""), "{}", n.render());
-        assert_eq!(Netrc::parse(&n.render()).unwrap().login("b"), Some(Some("u".into())));
+        assert!(
+            n.render().contains("password \"#not-a-comment\""),
+            "{}",
+            n.render()
+        );
+        assert_eq!(
+            Netrc::parse(&n.render()).unwrap().login("b"),
+            Some(Some("u".into()))
+        );
     }
 
     #[test]

@@ -119,24 +119,34 @@ impl Doc {
                 }
             }
             (Self::Plain(doc), [tables @ .., last]) => {
-                let mut table = doc.as_table_mut();
+                // Tables may be written as `[a.b]`, dotted keys or inline `{ ... }`: walk them as table-likes.
+                let mut table: &mut dyn toml_edit::TableLike = doc.as_table_mut();
                 for part in tables {
-                    let entry = table.entry(part).or_insert_with(|| {
+                    if table.get(part).is_none() {
                         let mut t = toml_edit::Table::new();
                         t.set_implicit(true);
-                        toml_edit::Item::Table(t)
-                    });
-                    table = entry.as_table_mut().ok_or_else(|| EditError::Syntax {
-                        line: None,
-                        message: format!("`{part}` is not a table"),
-                    })?;
+                        if table.insert(part, toml_edit::Item::Table(t)).is_none()
+                            && table.get(part).is_none()
+                        {
+                            // An inline parent takes only values.
+                            let inline = toml_edit::Value::InlineTable(toml_edit::InlineTable::new());
+                            table.insert(part, toml_edit::Item::Value(inline));
+                        }
+                    }
+                    table = table
+                        .get_mut(part)
+                        .and_then(toml_edit::Item::as_table_like_mut)
+                        .ok_or_else(|| EditError::Syntax {
+                            line: None,
+                            message: format!("`{part}` is not a table"),
+                        })?;
                 }
                 // Keep the spacing and the comment around an existing value.
                 let mut new = toml_edit::Value::from(value);
                 if let Some(old) = table.get(last).and_then(toml_edit::Item::as_value) {
                     *new.decor_mut() = old.decor().clone();
                 }
-                table[last.as_str()] = toml_edit::Item::Value(new);
+                table.insert(last, toml_edit::Item::Value(new));
             }
             (Self::Json(json), [object, k]) => json.set(object, k, value)?,
             _ => {}
@@ -211,4 +221,27 @@ fn index_of(doc: &toml_edit::DocumentMut, name: &str) -> Option<usize> {
         .as_array_of_tables()?
         .iter()
         .position(|t| t.get("name").and_then(|n| n.as_str()) == Some(name))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn cargo_tables_in_every_spelling_keep_their_bytes() {
+        let key = |p: &[&str]| p.iter().map(ToString::to_string).collect::<Vec<_>>();
+        let replace = key(&["source", "crates-io", "replace-with"]);
+        for text in [
+            "[source]\ncrates-io = { replace-with = \"v\" }  # mine\n",
+            "source.crates-io.replace-with = \"v\" # mine\n",
+            "[source.crates-io]\nreplace-with = \"v\"   # mine\n",
+        ] {
+            let mut doc = Doc::parse(Format::Toml, text).unwrap();
+            assert_eq!(doc.get(&replace).as_deref(), Some("v"));
+            doc.set(&replace, "artifactory", None).unwrap();
+            let out = doc.render();
+            assert_eq!(out, text.replace("\"v\"", "\"artifactory\""), "{text}");
+        }
+    }
 }

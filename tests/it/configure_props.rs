@@ -186,6 +186,12 @@ const CARGO: &[&str] = &[
     "[source.vendored]\ndirectory = \"vendor\"",
     "[net]\ngit-fetch-with-cli = true",
 ];
+const CARGO_INLINE: &[&str] = &[
+    "# cargo, inline and dotted spellings",
+    "build.jobs = 2",
+    "[source]\ncrates-io = { replace-with = \"vendored\" }  # mine\nvendored = { directory = \"vendor\" }",
+    "[net]\ngit-fetch-with-cli = true",
+];
 const JSON_MEMBERS: &[&str] = &[
     "\"auths\": {\"r.example\": {\"auth\": \"eHl6\"}}",
     "\"x\": 2.50",
@@ -254,7 +260,10 @@ pub fn home() -> impl Strategy<Value = Vec<Dotfile>> {
             prop_oneof![chunks(NETRC, None), chunks(NETRC_OPEN_MACRO, None)].boxed(),
         ),
         dotfile(".docker/config.json", json()),
-        dotfile(".cargo/config.toml", chunks(CARGO, None)),
+        dotfile(
+            ".cargo/config.toml",
+            prop_oneof![chunks(CARGO, None), chunks(CARGO_INLINE, None)].boxed(),
+        ),
     )
         .prop_map(|(a, b, c, d, e, f, g)| [a, b, c, d, e, f, g].into_iter().flatten().collect())
 }
