@@ -9,6 +9,9 @@ debs=(git pkg-config libssl-dev python3 python3-venv python3-pip bash shellcheck
 debs+=(libdbus-1-dev dbus gnome-keyring libsecret-tools nginx curl)
 # Images: a private Docker engine, a registry with basic auth, a busybox base image (tests/docker/up.sh).
 debs+=(docker.io docker-registry apache2-utils skopeo busybox-static)
+# Containers: Charliecloud (ch-run), runc for Slurm's `--container`, umoci to unpack images, hyperfine for the
+# container benchmark.
+debs+=(charliecloud-runtime charliecloud-builders runc umoci hyperfine)
 # GitLab: ssh-keygen for `devkit gitlab ssh-key add`.
 debs+=(openssh-client)
 # CI plugins: gitlab-ci-local runs their pipelines (it syncs the project with rsync; npm comes with nodejs).

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Publishes the CI plugins, unchanged, as the components `templates/<name>.yml` of the companion project
 # (<group>/devkit-components), with the plugins' README and scripts/components-ci.yml as its pipeline, then tags
-# it VERSION (semver without `v`: the catalog's form). Run by devkit's release job.
+# it VERSION (semver without `v`: the catalog's form). Run by devkit's release job. Idempotent: when the tag
+# VERSION exists already, a re-run with the same content is a no-op, and different content is refused (a
+# published version never changes).
 # Needs: DEVKIT_COMPONENTS_TOKEN (masked CI/CD variable: a project access token with write_repository on the
 # components project), CI_SERVER_HOST, and the components project path as $2 (default: <this group>/devkit-components).
 # Usage: publish-components.sh VERSION [GROUP/PROJECT]
@@ -28,6 +30,15 @@ cp scripts/components-ci.yml "$work/components/.gitlab-ci.yml"
 
 cd "$work/components"
 git add -A
+if git rev-parse -q --verify "refs/tags/$version" >/dev/null; then
+  if [ "$(git write-tree)" = "$(git rev-parse "refs/tags/$version^{tree}")" ]; then
+    echo "plugins $version are already published as components of $project: nothing to do"
+    exit 0
+  fi
+  echo "error: $project already has a tag $version with other content; a published version never changes" >&2
+  echo "hint: release the changed plugins under a new version" >&2
+  exit 1
+fi
 git -c user.name="devkit release" -c user.email="devkit-release@noreply.invalid" commit --quiet --allow-empty \
   -m "devkit CI plugins $version"
 git tag "$version"

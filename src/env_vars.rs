@@ -18,6 +18,8 @@ impl EnvVars {
     pub const HOME: &'static str = "HOME";
     /// Turns on debug output, as `-v` does (also used by the CI plugins).
     pub const DEVKIT_TRACE: &'static str = "DEVKIT_TRACE";
+    /// Makes devkit panic on purpose before running the command, to test how a bug is reported (exit 70).
+    pub const DEVKIT_TEST_PANIC: &'static str = "DEVKIT_TEST_PANIC";
     /// Folder of `devkit slurm run` job files (shared with the compute nodes).
     pub const DEVKIT_SLURM_DIR: &'static str = "DEVKIT_SLURM_DIR";
     /// Where finished Slurm jobs are looked up: `auto`, `db`, `completion`, `off`.
@@ -51,6 +53,10 @@ impl EnvVars {
     pub const DEVKIT_HTTP_BACKOFF_MS: &'static str = "DEVKIT_HTTP_BACKOFF_MS";
     /// Longest time one GitLab API request may take, in seconds (default 30).
     pub const DEVKIT_HTTP_TIMEOUT_S: &'static str = "DEVKIT_HTTP_TIMEOUT_S";
+    /// Attempts per HTTP request, the first included (default 5; a POST is only re-sent when it never left).
+    pub const DEVKIT_HTTP_ATTEMPTS: &'static str = "DEVKIT_HTTP_ATTEMPTS";
+    /// A PEM bundle replacing the system's trusted roots for devkit's own requests.
+    pub const SSL_CERT_FILE: &'static str = "SSL_CERT_FILE";
     /// Where programs are looked up (`devkit doctor` finds tools with it).
     pub const PATH: &'static str = "PATH";
     /// `devkit onboard`: the GitLab personal access token (else `--secrets-stdin`, else a hidden prompt).

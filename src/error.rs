@@ -1,5 +1,5 @@
-//! Exit statuses and the one place where an error chain is classified (user failure or unexpected error) and
-//! its `hint:` lines are gathered.
+//! Exit statuses and the two error types of the command layer (a user failure with its fix, a bug). A leaf
+//! module: the classification of whole error chains is in the `failure` module, which knows every leaf error.
 
 use std::process::ExitCode;
 
@@ -10,18 +10,24 @@ pub enum ExitStatus {
     Success,
     /// The command failed because of the user's input or environment (bad flag, malformed file, server refused).
     Failure,
-    /// An unexpected error: a bug or an unforeseen system condition.
+    /// An internal error: a panic or an unexpected state (a bug in devkit).
     Error,
     /// A command-specific status (for example the exit code of a Slurm job).
     Code(u8),
 }
+
+/// The exit code of an internal error (`EX_SOFTWARE` of sysexits.h).
+pub const INTERNAL_ERROR: u8 = 70;
+
+/// The exit code of a usage error (clap's own: unknown flag, missing argument, no command).
+pub const USAGE_ERROR: u8 = 2;
 
 impl From<ExitStatus> for ExitCode {
     fn from(status: ExitStatus) -> Self {
         match status {
             ExitStatus::Success => ExitCode::SUCCESS,
             ExitStatus::Failure => ExitCode::from(1),
-            ExitStatus::Error => ExitCode::from(2),
+            ExitStatus::Error => ExitCode::from(INTERNAL_ERROR),
             ExitStatus::Code(c) => ExitCode::from(c),
         }
     }
@@ -55,69 +61,10 @@ impl UserError {
     }
 }
 
-/// The hints of a cause if it is one of the leaf error types devkit knows (all of them user-caused failures).
-/// A leaf module adding an error type adds it to this list, once.
-macro_rules! known_errors {
-    ($cause:expr, $($ty:ty),+ $(,)?) => {{
-        let cause: &(dyn std::error::Error + 'static) = $cause;
-        let mut found: Option<Option<String>> = None;
-        $(
-            if found.is_none() {
-                if let Some(e) = cause.downcast_ref::<$ty>() {
-                    found = Some(e.hint());
-                }
-            }
-        )+
-        found
-    }};
-}
-
-fn leaf_hint(cause: &(dyn std::error::Error + 'static)) -> Option<Option<String>> {
-    known_errors!(
-        cause,
-        crate::site::SiteError,
-        crate::scaffold::ScaffoldError,
-        crate::slurm::OptionsError,
-        crate::slurm::RunError,
-        crate::store::StoreError,
-        crate::configure::ConfigureError,
-        crate::artifactory::ArtifactoryError,
-        crate::images::ImagesError,
-        crate::gitlab::GitlabError,
-        crate::runner_config::RunnerConfigError,
-        crate::ssh_config::SshConfigError,
-    )
-}
-
-/// The exit status an error chain deserves and the hints it carries, outermost first.
-pub fn classify(err: &anyhow::Error) -> (ExitStatus, Vec<String>) {
-    use std::io::ErrorKind::{NotFound, PermissionDenied, ReadOnlyFilesystem, StorageFull};
-    let mut hints = Vec::new();
-    let mut user = false;
-    for cause in err.chain() {
-        if let Some(e) = cause.downcast_ref::<UserError>() {
-            user = true;
-            hints.extend(e.hint.clone());
-        } else if let Some(hint) = leaf_hint(cause) {
-            user = true;
-            hints.extend(hint);
-        } else if let Some(e) = cause.downcast_ref::<std::io::Error>() {
-            user |= matches!(
-                e.kind(),
-                NotFound | PermissionDenied | ReadOnlyFilesystem | StorageFull
-            );
-        }
-    }
-    hints.dedup();
-    (
-        if user {
-            ExitStatus::Failure
-        } else {
-            ExitStatus::Error
-        },
-        hints,
-    )
-}
+/// An unexpected state: devkit's own logic went somewhere it should not (exit code 70, "this is a bug").
+#[derive(Debug, thiserror::Error)]
+#[error("internal error: {0}")]
+pub struct Bug(pub String);
 
 /// Whether the error is a broken pipe on stdout (`devkit ... | head`), which counts as success.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -127,10 +74,18 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// The `--help` text describing exit codes.
+/// The one table of exit codes, shown by `devkit --help` and copied in the README (a test keeps them equal).
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
-  0  success
-  1  failure caused by input or environment (bad flag, malformed file, refused credentials, unreachable server)
-  2  unexpected error (a bug: please report it)
-  Some commands document further codes (`devkit slurm run` returns the job's own exit code).";
+  0        success
+  1        failure caused by input or environment (malformed file, refused
+           credentials, unreachable server, full disk, missing permission);
+           `devkit doctor`: a check failed
+  2        usage error (unknown command or flag, missing argument)
+  3        `devkit update`: conflicts left to resolve (with --check: a newer
+           template version exists)
+  70       internal error: a bug in devkit (a panic or an unexpected state);
+           please report it
+  130/143  `devkit slurm run` interrupted; the job was cancelled first
+  150-158  `devkit slurm run`: the job did not complete (see its --help)
+  other    `devkit slurm run`: the job's own exit code";

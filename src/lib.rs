@@ -7,13 +7,17 @@ pub mod cli;
 pub mod commands;
 pub mod config_edit;
 pub mod configure;
+pub mod container;
 pub mod doctor;
 pub mod env_vars;
 pub mod error;
+pub mod failure;
 pub mod gitlab;
+pub mod http;
 pub mod images;
 pub mod onboard;
 pub mod printer;
+
 pub mod runner_config;
 pub mod scaffold;
 pub mod secret;

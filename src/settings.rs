@@ -1,7 +1,6 @@
 //! Resolution of flags, environment, user configuration and site profile into one `Settings` value. The
 //! precedence is written here once: flags > `DEVKIT_*` env > user config > `--site` file > embedded profile.
 
-use crate::cli::GlobalArgs;
 use crate::env_vars::EnvVars;
 use crate::error::UserError;
 use crate::site::{Layers, Origin, SiteProfile};
@@ -47,14 +46,23 @@ impl Paths {
     }
 }
 
+/// What the command line says about the settings (`--site`, `--set`), as plain values.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// A site profile file replacing the embedded profile's values it names.
+    pub site: Option<PathBuf>,
+    /// `KEY=VALUE` items, applied last.
+    pub set: Vec<String>,
+}
+
 impl Settings {
     /// Resolves settings from the process environment.
-    pub fn from_env(global: &GlobalArgs) -> Result<Self> {
+    pub fn from_env(global: &Overrides) -> Result<Self> {
         Self::resolve(global, &|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
     }
 
     /// Resolves settings with an injected environment (for tests).
-    pub fn resolve(global: &GlobalArgs, env: &dyn Fn(&str) -> Option<String>) -> Result<Self> {
+    pub fn resolve(global: &Overrides, env: &dyn Fn(&str) -> Option<String>) -> Result<Self> {
         let paths = paths(env)?;
         let mut layers = Layers::embedded();
         if let Some(file) = &global.site {
@@ -177,10 +185,8 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
-    fn global(site: Option<PathBuf>, set: &[&str]) -> GlobalArgs {
-        GlobalArgs {
-            quiet: false,
-            verbose: false,
+    fn global(site: Option<PathBuf>, set: &[&str]) -> Overrides {
+        Overrides {
             site,
             set: set.iter().map(ToString::to_string).collect(),
         }

@@ -6,14 +6,17 @@ The devkit template in `scripts/bench/template/` is the single source of truth; 
 two formats from it, and the ~1000-file variant (the same template plus generated modules), into a scratch
 folder at benchmark time so that no generated tree is committed.
 
-    gen.py OUT [--extra N] [--v2]
+    gen.py OUT [--extra N] [--v2] [--heavy]
 
 writes OUT/devkit (template.toml + files), OUT/copier (copier.yml + template/) and OUT/cookiecutter
 (cookiecutter.json + {{cookiecutter.project_slug}}/). `--extra N` adds N small text files (one in four
 templated) under src/{{ package_name }}/generated/. `--v2` writes version 2 of the template instead: the files
 of `scripts/bench/v2/` laid over it (a new question, changed and new files) less the paths listed in
-`scripts/bench/v2.removed`, for benchmarks of updating a project from v1 to v2. Python 3.11+ standard library
-only.
+`scripts/bench/v2.removed`, for benchmarks of updating a project from v1 to v2. `--heavy` makes the
+content-heavy variant: the same ~40 paths, each text file lengthened with realistic long content (a long
+license text, docs with `{% raw %}` blocks, modules with many small tags), about 180 KB in all; with
+`--extra N` its generated modules are longer too (~2 KB each, ~2.2 MB for 1000 files). Parse cost in Tera
+grows with content, so this shape is benchmarked next to the light one. Python 3.11+ standard library only.
 """
 
 from __future__ import annotations
@@ -99,8 +102,8 @@ def source_files(v2: bool) -> list[tuple[str, bytes, int]]:
     return [(rel, data, mode) for rel, (data, mode) in sorted(files.items())]
 
 
-def extra_files(count: int) -> list[tuple[str, bytes, int]]:
-    """`count` small modules in groups of 40; one in four mentions the answers."""
+def extra_files(count: int, heavy: bool = False) -> list[tuple[str, bytes, int]]:
+    """`count` small modules in groups of 40; one in four mentions the answers (longer ones when `heavy`)."""
     files = []
     for i in range(count):
         group, index = divmod(i, 40)
@@ -109,7 +112,7 @@ def extra_files(count: int) -> list[tuple[str, bytes, int]]:
             header = f'"""Generated table {i} of {{{{ project_name }}}} ({{{{ package_name }}}}.generated)."""\n'
         else:
             header = f'"""Generated table {i}."""\n'
-        rows = "".join(f"    ({i}, {j}, {(i * 31 + j * 17) % 997}.{j:02d}),\n" for j in range(8))
+        rows = "".join(f"    ({i}, {j}, {(i * 31 + j * 17) % 997}.{j:02d}),\n" for j in range(80 if heavy else 8))
         body = f"{header}\nTABLE_{i} = [\n{rows}]\n\n\ndef lookup(key: int) -> float:\n"
         body += f"    return {{row[1]: row[2] for row in TABLE_{i}}}.get(key, 0.0)\n"
         files.append((name, body.encode(), 0o644))
@@ -118,6 +121,70 @@ def extra_files(count: int) -> list[tuple[str, bytes, int]]:
     if count:
         files.append(("src/{{ package_name }}/generated/__init__.py", b'"""Generated tables."""\n', 0o644))
     return files
+
+
+WORDS = (
+    "the software is provided as is without warranty of any kind express or implied including but not limited "
+    "to the warranties of merchantability fitness for a particular purpose and noninfringement in no event shall "
+    "the authors or copyright holders be liable for any claim damages or other liability whether in an action of "
+    "contract tort or otherwise arising from out of or in connection with the software or the use or other "
+    "dealings in the software redistribution and use in source and binary forms with or without modification are "
+    "permitted provided that the following conditions are met"
+).split()
+HASH_COMMENT = (".py", ".yaml", ".yml", ".toml", ".sh", ".sbatch", "Makefile", "Dockerfile{% endif %}", ".gitignore",
+                ".editorconfig", ".dockerignore{% endif %}")
+
+
+def prose(seed: int, words: int) -> str:
+    """Deterministic license-like prose, wrapped at 100 columns."""
+    out, line = [], []
+    for i in range(words):
+        line.append(WORDS[(seed * 7 + i * 13) % len(WORDS)])
+        if len(" ".join(line)) > 90:
+            out.append(" ".join(line))
+            line = []
+    out.append(" ".join(line))
+    return "\n".join(out) + "\n"
+
+
+def heavy_extra(rel: str, seed: int) -> str:
+    """Long realistic content for one file of the template, by kind."""
+    name = rel.rsplit("/", 1)[-1]
+    if name == "LICENSE":
+        return "\nCopyright {{ author }}\n\n" + "".join(prose(seed + k, 400) + "\n" for k in range(6))
+    if name.endswith(".md"):
+        parts = []
+        for k in range(6):
+            parts.append(f"\n## {{{{ project_name }}}}: section {k}\n\n" + prose(seed + k, 90))
+            parts.append(
+                "\n{% raw %}\n```yaml\njob:\n  script:\n    - echo ${{ secrets.TOKEN }} {{ matrix.python }}\n"
+                "    - run: ${{ github.ref }}\n```\n{% endraw %}\n"
+            )
+        return "".join(parts)
+    if name.endswith(".py"):
+        funcs = []
+        for k in range(12):
+            funcs.append(
+                f"\n\ndef helper_{seed}_{k}(value: int) -> int:\n"
+                f'    """Helper {k} of {{{{ package_name }}}} ({{{{ project_name }}}}, {{{{ python_version }}}})."""\n'
+                f"    # Tuned for the {{{{ slurm_partition }}}} partition; see {{{{ project_slug }}}} docs.\n"
+                f"    return value * {k + 1} + {seed}\n"
+            )
+        return "".join(funcs)
+    if name.endswith(HASH_COMMENT):
+        lines = [f"# {{{{ project_name }}}} ({{{{ package_name }}}}): {line}" for line in prose(seed, 160).splitlines()]
+        return "\n" + "\n".join(lines) + "\n"
+    return ""
+
+
+def heavy_files(files: list[tuple[str, bytes, int]]) -> list[tuple[str, bytes, int]]:
+    out = []
+    for seed, (rel, data, mode) in enumerate(files):
+        text = text_of(data)
+        if text is not None and rel != MANIFEST:
+            data = (text + heavy_extra(rel, seed)).encode()
+        out.append((rel, data, mode))
+    return out
 
 
 def write(path: Path, data: bytes, mode: int) -> None:
@@ -145,12 +212,16 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--extra", type=int, default=0, help="number of generated files to add")
     parser.add_argument("--v2", action="store_true", help="version 2 of the template")
+    parser.add_argument("--heavy", action="store_true", help="the content-heavy variant")
     args = parser.parse_args()
 
     manifest_text = ((V2 if args.v2 else SOURCE) / MANIFEST).read_text(encoding="utf-8")
     questions = tomllib.loads(manifest_text)["questions"]
     names = [q["name"] for q in questions]
-    files = source_files(args.v2) + extra_files(args.extra)
+    files = source_files(args.v2)
+    if args.heavy:
+        files = heavy_files(files)
+    files += extra_files(args.extra, args.heavy)
     if args.out.exists():
         shutil.rmtree(args.out)
 

@@ -1,11 +1,10 @@
-//! The Artifactory calls devkit makes: ping, create a refreshable token with a password, refresh it, revoke it
-//! by id, and check a token against the PyPI repository.
+//! The Artifactory calls devkit makes, over the shared HTTP layer: ping, create a refreshable token with a
+//! password, refresh it, revoke it by id, and check a token against the PyPI repository. The two `POST`s are
+//! sent once: a lost answer comes back as `HttpError::AnswerLost` for the command layer to reconcile.
 
-use super::http::{Auth, Http, Reply};
-use super::{ArtifactoryError, HttpConfig, Session};
+use super::{ArtifactoryError, Session};
+use crate::http::{Auth, Http, HttpConfig, Method, Request, Response};
 use crate::secret::Secret;
-use crate::store::host_of;
-use ureq::http::Method;
 
 /// A client of one Artifactory.
 pub struct Client {
@@ -34,7 +33,7 @@ impl Client {
         let root = base.strip_suffix("/artifactory").unwrap_or(&base);
         Ok(Self {
             tokens: format!("{root}/access/api/v1/tokens"),
-            http: Http::new(cfg, host_of(&base))?,
+            http: Http::new("Artifactory", cfg)?,
             base,
         })
     }
@@ -42,11 +41,11 @@ impl Client {
     /// Checks that Artifactory answers `GET /api/system/ping` with `OK`.
     pub fn ping(&self) -> Result<(), ArtifactoryError> {
         let url = format!("{}/api/system/ping", self.base);
-        let reply = self.http.send(Method::GET, &url, Auth::None, None)?;
+        let reply = self.http.send(&Request::new(Method::Get, &url))?;
         if reply.status == 200 && reply.body.trim() == "OK" {
             return Ok(());
         }
-        Err(unexpected(&url, &reply))
+        Err(unexpected(&reply))
     }
 
     /// Creates a refreshable access token for `user`, authenticating with the password.
@@ -55,6 +54,7 @@ impl Client {
         user: &str,
         password: &Secret,
         lifetime_secs: u64,
+        description: &str,
         now: u64,
     ) -> Result<(Secret, Session), ArtifactoryError> {
         let lifetime = lifetime_secs.to_string();
@@ -64,18 +64,16 @@ impl Client {
             ("scope", "applied-permissions/user"),
             ("expires_in", lifetime.as_str()),
             ("refreshable", "true"),
-            ("description", "devkit login artifactory"),
+            ("description", description),
         ];
-        let reply = self.http.send(
-            Method::POST,
-            &self.tokens,
-            Auth::Basic(user, password),
-            Some(&form),
-        )?;
+        let request = Request::new(Method::Post, &self.tokens)
+            .auth(Auth::Basic(user, password))
+            .form(&form);
+        let reply = self.http.send(&request)?;
         match reply.status {
-            200 | 201 => parse_issued(&self.tokens, &reply, now),
+            200 | 201 => parse_issued(&reply, now),
             401 => Err(ArtifactoryError::BadPassword { user: user.into() }),
-            _ => Err(unexpected(&self.tokens, &reply)),
+            _ => Err(unexpected(&reply)),
         }
     }
 
@@ -93,25 +91,50 @@ impl Client {
         ];
         let reply = self
             .http
-            .send(Method::POST, &self.tokens, Auth::None, Some(&form))?;
+            .send(&Request::new(Method::Post, &self.tokens).form(&form))?;
         match reply.status {
-            200 | 201 => parse_issued(&self.tokens, &reply, now),
-            400 | 401 | 403 => Err(ArtifactoryError::RefreshRefused { status: reply.status }),
-            _ => Err(unexpected(&self.tokens, &reply)),
+            200 | 201 => parse_issued(&reply, now),
+            400 | 401 | 403 => Err(ArtifactoryError::RefreshRefused {
+                status: reply.status,
+                message: reply.message(),
+            }),
+            _ => Err(unexpected(&reply)),
         }
     }
 
-    /// Revokes the token `token_id`, authenticating with the access token itself.
+    /// Revokes the token `token_id`, authenticating with an access token of the same user.
     pub fn revoke(&self, token_id: &str, access_token: &Secret) -> Result<Revoked, ArtifactoryError> {
-        let url = format!("{}/{}", self.tokens, crate::secret::percent_encode(token_id));
+        self.revoke_as(token_id, Auth::Bearer(access_token))
+    }
+
+    /// The ids of the caller's tokens whose description is `description` (`GET /access/api/v1/tokens`).
+    pub fn find_tokens(&self, auth: Auth<'_>, description: &str) -> Result<Vec<String>, ArtifactoryError> {
         let reply = self
             .http
-            .send(Method::DELETE, &url, Auth::Bearer(access_token), None)?;
+            .send(&Request::new(Method::Get, &self.tokens).auth(auth))?;
+        if reply.status != 200 {
+            return Err(unexpected(&reply));
+        }
+        let value: serde_json::Value = serde_json::from_str(&reply.body).map_err(|_| unexpected(&reply))?;
+        Ok(value["tokens"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|t| t["description"].as_str() == Some(description))
+            .filter_map(|t| t["token_id"].as_str().map(String::from))
+            .collect())
+    }
+
+    /// Revokes the token `token_id` with any credentials of its user.
+    pub fn revoke_as(&self, token_id: &str, auth: Auth<'_>) -> Result<Revoked, ArtifactoryError> {
+        let url = format!("{}/{}", self.tokens, crate::secret::percent_encode(token_id));
+        let request = Request::new(Method::Delete, &url).auth(auth);
+        let reply = self.http.send(&request)?;
         match reply.status {
             200 => Ok(Revoked::Now),
             204 => Ok(Revoked::Already),
             401 | 403 | 404 => Ok(Revoked::Refused(reply.status)),
-            _ => Err(unexpected(&url, &reply)),
+            _ => Err(unexpected(&reply)),
         }
     }
 
@@ -120,26 +143,27 @@ impl Client {
         let url = format!("{}/api/pypi/{repo}/simple/", self.base);
         let reply = self
             .http
-            .send(Method::GET, &url, Auth::Basic(user, token), None)?;
+            .send(&Request::new(Method::Get, &url).auth(Auth::Basic(user, token)))?;
         match reply.status {
             200 => Ok(()),
             401 | 403 => Err(ArtifactoryError::BadToken {
-                url,
+                url: reply.url.clone(),
                 status: reply.status,
+                message: reply.message(),
             }),
-            _ => Err(unexpected(&url, &reply)),
+            _ => Err(unexpected(&reply)),
         }
     }
 }
 
-fn parse_issued(url: &str, reply: &Reply, now: u64) -> Result<(Secret, Session), ArtifactoryError> {
-    let value: serde_json::Value = serde_json::from_str(&reply.body).map_err(|_| unexpected(url, reply))?;
+fn parse_issued(reply: &Response, now: u64) -> Result<(Secret, Session), ArtifactoryError> {
+    let value: serde_json::Value = serde_json::from_str(&reply.body).map_err(|_| unexpected(reply))?;
     let text = |k: &str| value.get(k).and_then(|v| v.as_str()).map(String::from);
     let access = text("access_token")
         .filter(|t| !t.is_empty())
         .map(Secret::new)
         .ok_or_else(|| ArtifactoryError::Unexpected {
-            url: url.into(),
+            url: reply.url.clone(),
             what: "the answer has no `access_token`".into(),
         })?;
     let expires_in = value.get("expires_in").and_then(serde_json::Value::as_u64);
@@ -157,16 +181,7 @@ fn parse_issued(url: &str, reply: &Reply, now: u64) -> Result<(Secret, Session),
     Ok((access, session))
 }
 
-fn unexpected(url: &str, reply: &Reply) -> ArtifactoryError {
-    let kind = if reply.html {
-        "an HTML page"
-    } else if reply.body.trim().is_empty() {
-        "an empty answer"
-    } else {
-        "an answer devkit does not understand"
-    };
-    ArtifactoryError::Unexpected {
-        url: url.into(),
-        what: format!("status {} with {kind}", reply.status),
-    }
+/// An answer devkit does not handle, with Artifactory's own message (`errors[].message`).
+fn unexpected(reply: &Response) -> ArtifactoryError {
+    ArtifactoryError::Http(reply.error())
 }

@@ -17,10 +17,22 @@ pub use onboard::*;
 pub use scaffold::*;
 pub use slurm::*;
 
+/// The first line of `devkit` and `devkit --help`: where a new user starts.
+pub const START_HERE: &str =
+    "new here? run `devkit onboard`: it sets up everything, step by step, and can be run again";
+
 /// A working environment in minutes for developers of the CNES Computing Center: project scaffolding,
 /// package-client credentials, GitLab runners on Trex and CI plugins.
 #[derive(Debug, Parser)]
-#[command(name = "devkit", version, about, long_about = None, after_help = crate::error::EXIT_CODES_HELP)]
+#[command(
+    name = "devkit",
+    version,
+    about,
+    long_about = None,
+    before_help = START_HERE,
+    arg_required_else_help = true,
+    after_help = crate::error::EXIT_CODES_HELP
+)]
 pub struct Cli {
     /// Options every command takes.
     #[command(flatten)]
@@ -47,6 +59,16 @@ pub struct GlobalArgs {
     pub set: Vec<String>,
 }
 
+impl GlobalArgs {
+    /// The settings overrides these flags give.
+    pub fn overrides(&self) -> crate::settings::Overrides {
+        crate::settings::Overrides {
+            site: self.site.clone(),
+            set: self.set.clone(),
+        }
+    }
+}
+
 /// Output format of commands that print data.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -60,6 +82,11 @@ pub enum Format {
 /// devkit's commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Set up this account step by step: tools, git identity, GitLab and Artifactory credentials, SSH key and
+    /// aliases, package clients, a first project with its runner, then `devkit doctor`. Safe to run again.
+    Onboard(OnboardArgs),
+    /// Check tools, credentials, client configurations, servers and runners; each problem with its fix.
+    Doctor(FormatArgs),
     /// Create a project from a template.
     Init(InitArgs),
     /// Bring a generated project up to a newer version of its template (three-way merge).
@@ -101,11 +128,6 @@ pub enum Command {
     /// Register, list, verify and remove GitLab runners on this machine.
     #[command(subcommand)]
     Runner(RunnerCommand),
-    /// Set up this account step by step: tools, git identity, GitLab and Artifactory credentials, SSH key and
-    /// aliases, package clients, a first project with its runner, then `devkit doctor`. Safe to run again.
-    Onboard(OnboardArgs),
-    /// Check tools, credentials, client configurations, servers and runners; each problem with its fix.
-    Doctor(FormatArgs),
 }
 
 /// `devkit templates` subcommands.

@@ -39,7 +39,8 @@ pub struct SlurmJobArgs {
     /// Quality of service.
     #[arg(long)]
     pub qos: Option<String>,
-    /// Run the work inside this Apptainer image (`docker://...`, a `.sif` file).
+    /// Run the work inside this container image (`[REGISTRY/]NAME[:TAG]`, `docker://...`, or a local image),
+    /// with the site's runtime; a name without a registry comes from the site's registry.
     #[arg(long)]
     pub image: Option<String>,
     /// Job name (default: `ci-<CI_JOB_ID>` in CI, else the script or command name).
@@ -48,6 +49,10 @@ pub struct SlurmJobArgs {
     /// Longest wait in the queue before the job is cancelled (same forms as `--time`; default: no limit).
     #[arg(long, value_name = "TIME")]
     pub queue_timeout: Option<String>,
+    /// How long a job may stay held for an infrastructure reason (PartitionDown, NodeDown, JobHeldAdmin, ...)
+    /// before it is cancelled, naming the reason (default: site `trex.hold_grace`; `0` = wait).
+    #[arg(long, value_name = "TIME")]
+    pub hold_grace: Option<String>,
     /// How long the Slurm controller may stay unreachable before devkit gives up.
     #[arg(long, value_name = "TIME", default_value = "120s")]
     pub controller_timeout: String,
@@ -82,6 +87,14 @@ pub struct SlurmRunArgs {
     /// Keep the job folder (script and output) even when the job succeeds.
     #[arg(long)]
     pub keep: bool,
+    /// Container runtime for `--image`: `apptainer`, `charliecloud` or `slurm-oci` (default: site
+    /// `container.runtime`).
+    #[arg(long, value_name = "RUNTIME", requires = "image")]
+    pub runtime: Option<String>,
+    /// Also bind this host folder into the container, `SRC[:DST][:ro]` (repeatable; it must exist). The
+    /// current folder, the job folder and the site's `container.binds` are always bound.
+    #[arg(long, value_name = "BIND", requires = "image")]
+    pub bind: Vec<String>,
     /// A script to run (with bash).
     #[arg(
         value_name = "SCRIPT",
@@ -103,8 +116,12 @@ pub enum ExecutorCommand {
     Prepare,
     /// Run one stage script: the user's script as a Slurm job, other stages on this node.
     Run(ExecutorRunArgs),
-    /// Cancel every Slurm job the CI job left behind and remove its state.
+    /// Cancel every Slurm job the CI job left behind; its record is removed once Slurm confirms they ended.
     Cleanup,
+    /// Cancel the Slurm jobs of CI jobs that are over: GitLab says the job no longer runs, its driver died, or
+    /// its cleanup could not confirm the end. Only jobs of this user tagged by devkit are ever touched; each
+    /// cancel is logged in `<builds_dir>/.devkit/reap.log`.
+    Reap,
 }
 
 /// Arguments of `devkit executor run`.

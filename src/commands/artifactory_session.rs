@@ -2,15 +2,16 @@
 //! the session entry (refresh token, id, expiry) beside the token in the store, and refresh under a lock with a
 //! re-read of the store, because the refresh token rotates and concurrent refreshes would break the chain.
 
-use crate::artifactory::{ArtifactoryError, Client, HttpConfig, Session};
+use crate::artifactory::minted::{Minted, Record};
+use crate::artifactory::{ArtifactoryError, Client, Session};
 use crate::atomic_file::{FileLock, ensure_private_dir};
-use crate::env_vars::EnvVars;
+use crate::error::UserError;
+use crate::http::HttpError;
 use crate::printer::Printer;
 use crate::secret::Secret;
 use crate::settings::Settings;
 use crate::store::{SecretStore, host_of, service_for_host};
 use anyhow::{Context, Result};
-use std::time::Duration;
 
 /// The lock file serialising refreshes (in the data folder).
 const LOCK: &str = "artifactory-token.lock";
@@ -32,29 +33,48 @@ pub fn now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// An Artifactory client with the site CA bundle, `HTTPS_PROXY`/`NO_PROXY` and `DEVKIT_HTTP_BACKOFF_MS`.
+/// An Artifactory client with the shared HTTP settings (`http_setup`).
 pub fn client(settings: &Settings) -> Result<Client> {
-    let env = |names: &[&str]| {
-        names
-            .iter()
-            .find_map(|n| std::env::var(n).ok().filter(|v| !v.is_empty()))
-    };
-    let mut cfg = HttpConfig {
-        ca_bundle: settings.site.tls.ca_bundle_path(),
-        proxy: env(&[EnvVars::HTTPS_PROXY, "https_proxy"]),
-        no_proxy: env(&[EnvVars::NO_PROXY, "no_proxy"]),
-        ..HttpConfig::default()
-    };
-    if let Some(ms) = env(&[EnvVars::DEVKIT_HTTP_BACKOFF_MS]) {
-        let ms: u64 = ms.parse().with_context(|| {
-            format!(
-                "`{}` must be a number of milliseconds",
-                EnvVars::DEVKIT_HTTP_BACKOFF_MS
-            )
-        })?;
-        cfg.backoff = Duration::from_millis(ms);
-    }
+    let cfg = super::http_setup::config(settings)?;
     Ok(Client::new(&settings.site.artifactory.url, &cfg)?)
+}
+
+/// Reads, changes and writes the record of the tokens devkit minted (ids only, in the data folder) under its
+/// own lock, so that concurrent logins lose no entry.
+pub fn update_record<T>(settings: &Settings, change: impl FnOnce(&mut Record) -> T) -> Result<T> {
+    let dir = &settings.paths.data_dir;
+    ensure_private_dir(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    let _lock = FileLock::acquire(&dir.join("artifactory-tokens.lock"))?;
+    let path = dir.join("artifactory-tokens.json");
+    let mut record =
+        Record::load(&path).with_context(|| format!("cannot read the token record `{}`", path.display()))?;
+    let out = change(&mut record);
+    record.save().context("cannot write the token record")?;
+    Ok(out)
+}
+
+/// Records a token devkit minted, and forgets the one it replaces (a refresh revokes the old token).
+pub fn record_minted(
+    settings: &Settings,
+    user: &str,
+    session: &Session,
+    replaces: Option<&str>,
+) -> Result<()> {
+    let Some(id) = &session.token_id else {
+        return Ok(());
+    };
+    let host = host_of(&settings.site.artifactory.url).to_string();
+    update_record(settings, |record| {
+        if let Some(old) = replaces {
+            record.forget(&host, old, now());
+        }
+        record.add(Minted {
+            host,
+            user: user.to_string(),
+            id: id.clone(),
+            expires_at: session.expires_at,
+        });
+    })
 }
 
 /// The session stored for `user`: the stored one, else what the token itself says (JWT), else nothing known.
@@ -112,9 +132,44 @@ pub fn refresh(store: &SecretStore, settings: &Settings, user: &str, force: bool
         }
         return Ok(Refreshed::NotNeeded);
     };
-    let (new_token, new_session) = client(settings)?.refresh(refresh_token, &token, now)?;
+    let client = client(settings)?;
+    let (new_token, new_session) = match client.refresh(refresh_token, &token, now) {
+        Err(ArtifactoryError::Http(HttpError::AnswerLost { reason, .. })) => {
+            reconcile_refresh(&client, settings, user, &token, &reason)?;
+            // The old token still works, so the refresh was not carried out: sending it again is safe.
+            client.refresh(refresh_token, &token, now)?
+        }
+        other => other?,
+    };
     save(store, settings, user, &new_token, &new_session)?;
+    record_minted(settings, user, &new_session, session.token_id.as_deref())?;
     Ok(Refreshed::Yes)
+}
+
+/// After a refresh whose answer was lost: finds out whether Artifactory carried it out (then the stored token is
+/// revoked and its successor never arrived: say so, never send the used refresh token again) or not (`Ok`).
+fn reconcile_refresh(
+    client: &Client,
+    settings: &Settings,
+    user: &str,
+    token: &Secret,
+    reason: &str,
+) -> Result<()> {
+    match client.check_token(user, token, &settings.site.artifactory.pypi_remote) {
+        Ok(()) => Ok(()),
+        Err(ArtifactoryError::BadToken { .. }) => Err(UserError::with_hint(
+            format!(
+                "artifactory refreshed the token of `{user}` but its answer was lost ({reason}): the stored token \
+                 is revoked and the new one never arrived"
+            ),
+            "log in again with `devkit login artifactory --username USER --password-stdin`",
+        )
+        .into()),
+        Err(e) => Err(anyhow::Error::new(e).context(format!(
+            "the refresh of the token of `{user}` got no answer ({reason}) and devkit cannot tell whether \
+             Artifactory carried it out"
+        ))),
+    }
 }
 
 /// Before a command uses `user`'s token: refreshes it when near expiry (telling so), fails clearly when it

@@ -3,11 +3,10 @@
 //! protocol's purpose; messages go to stderr and never carry it.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use crate::cli::GlobalArgs;
 use crate::env_vars::EnvVars;
 use crate::images::credentials::resolve;
 use crate::secret::Secret;
-use crate::settings::Settings;
+use crate::settings::{Overrides, Settings};
 use crate::store::{self, SecretStore, StoreKind, host_of, service_for_host};
 use anyhow::{Context, Result, bail};
 use std::io::{Read, Write};
@@ -18,9 +17,7 @@ const NOT_FOUND: &str = "credentials not found in native keychain";
 
 /// The settings and the secret store of a helper process (no flags, no output: its stdout is the protocol's).
 pub fn open_quietly() -> Result<(Settings, SecretStore)> {
-    let global = GlobalArgs {
-        quiet: true,
-        verbose: false,
+    let global = Overrides {
         site: std::env::var_os(EnvVars::DEVKIT_SITE).map(Into::into),
         set: Vec::new(),
     };

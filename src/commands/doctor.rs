@@ -2,14 +2,14 @@
 //! fails.
 
 use crate::cli::{Format, FormatArgs};
-use crate::doctor::{self, Check, Context, Status};
+use crate::doctor::{self, Check, Context};
 use crate::env_vars::EnvVars;
 use crate::error::ExitStatus;
 use crate::gitlab::{Client, ClientConfig};
+use crate::http::HttpConfig;
 use crate::printer::Printer;
 use crate::settings::Settings;
 use anyhow::Result;
-use std::fmt::Write as _;
 use std::time::Duration;
 
 /// Runs `devkit doctor`.
@@ -20,7 +20,7 @@ pub fn run(args: &FormatArgs, settings: &Settings, printer: &Printer) -> Result<
             "ok": !doctor::any_failed(&checks),
             "checks": checks,
         }))?,
-        Format::Text => render(&checks),
+        Format::Text => doctor::render::text(&checks),
     };
     printer.data(&text)?;
     Ok(if doctor::any_failed(&checks) {
@@ -35,18 +35,14 @@ pub fn checks(settings: &Settings, printer: &Printer) -> Vec<Check> {
     let store = super::secret_store::open(settings, printer)
         .map(|(s, _)| s)
         .map_err(|e| format!("{e:#}"));
-    let backoff = std::env::var(EnvVars::DEVKIT_HTTP_BACKOFF_MS)
-        .ok()
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map_or(Duration::from_millis(200), Duration::from_millis);
     let timeout = Duration::from_secs(5);
+    let http = super::http_setup::config(settings);
     let factory = |url: &str, token| -> Result<Client, String> {
         let mut config = ClientConfig::new(url.trim());
         config.token = token;
-        config.ca_bundle = settings.site.tls.ca_bundle_path();
-        config.timeout = timeout;
-        config.max_attempts = 2;
-        config.backoff_base = backoff;
+        config.http = http.as_ref().map_err(|e| format!("{e:#}"))?.clone();
+        config.http.timeout = timeout;
+        config.http.attempts = 2;
         Client::new(config).map_err(|e| e.to_string())
     };
     let ctx = Context {
@@ -56,31 +52,8 @@ pub fn checks(settings: &Settings, printer: &Printer) -> Vec<Check> {
         gitlab: &factory,
         runner_config: settings.paths.home.join(".gitlab-runner/config.toml"),
         timeout,
+        http: http.as_ref().map_or_else(|_| HttpConfig::default(), Clone::clone),
         artifactory_login_hint: crate::onboard::artifactory::LOGIN_HINT,
     };
     doctor::run_all(&ctx)
-}
-
-/// One line per check, its hint below it, and a summary.
-pub fn render(checks: &[Check]) -> String {
-    let mut out = String::new();
-    let width = checks.iter().map(|c| c.name.len()).max().unwrap_or(0);
-    for c in checks {
-        let _ = writeln!(out, "{:<7} {:<width$}  {}", c.status.word(), c.name, c.detail);
-        if let Some(h) = &c.hint {
-            if c.status != Status::Ok {
-                let _ = writeln!(out, "{:<7} {:<width$}  hint: {h}", "", "");
-            }
-        }
-    }
-    let count = |s: Status| checks.iter().filter(|c| c.status == s).count();
-    let _ = write!(
-        out,
-        "{} ok, {} warning(s), {} failed, {} skipped",
-        count(Status::Ok),
-        count(Status::Warn),
-        count(Status::Fail),
-        count(Status::Skipped)
-    );
-    out
 }

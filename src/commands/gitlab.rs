@@ -5,6 +5,7 @@ use super::gitlab_api;
 use crate::cli::{GitlabCommand, SshKeyAddArgs, SshKeyCommand};
 use crate::error::{ExitStatus, UserError};
 use crate::gitlab::{GitlabError, keys};
+use crate::http::HttpError;
 use crate::printer::Printer;
 use crate::settings::Settings;
 use anyhow::{Context, Result};
@@ -74,6 +75,30 @@ pub(crate) fn ssh_key_add(
                 "a key can belong to one account only: use another key with `--key PATH`",
             )
             .into())
+        }
+        Err(GitlabError::Http(HttpError::AnswerLost { reason, .. })) => {
+            // GitLab may have added it: the key list says, and the upload is never sent twice.
+            let now = keys::list(&client).context("cannot list your SSH keys on GitLab")?;
+            match now.iter().find(|k| keys::material(&k.key) == Some(material)) {
+                Some(k) => {
+                    printer.status(
+                        "Uploaded",
+                        format!(
+                            "`{}` as `{}` (GitLab's answer was lost: {reason})",
+                            public.display(),
+                            k.title
+                        ),
+                    );
+                    Ok(ExitStatus::Success)
+                }
+                None => Err(UserError::with_hint(
+                    format!(
+                        "GitLab's answer to the key upload was lost ({reason}) and the key is not on GitLab"
+                    ),
+                    "run the command again",
+                )
+                .into()),
+            }
         }
         Err(e) => Err(anyhow::Error::new(e).context("cannot upload the SSH key")),
     }

@@ -1,7 +1,6 @@
-//! The GitLab client of a command: base URL, CA bundle and retry settings from the settings and environment,
-//! and the token from the secret store.
+//! The GitLab client of a command: base URL, the shared HTTP settings (`http_setup`), and the token from the
+//! secret store.
 
-use crate::env_vars::EnvVars;
 use crate::error::UserError;
 use crate::gitlab::{Client, ClientConfig};
 use crate::printer::Printer;
@@ -9,7 +8,6 @@ use crate::secret::Secret;
 use crate::settings::Settings;
 use crate::store::{host_of, service_for_host};
 use anyhow::Result;
-use std::time::Duration;
 
 /// The secret-store service of the site's GitLab.
 pub fn service(settings: &Settings) -> String {
@@ -33,18 +31,7 @@ pub fn client_at(settings: &Settings, url: &str, token: Option<Secret>) -> Resul
     }
     let mut config = ClientConfig::new(url);
     config.token = token;
-    config.ca_bundle = settings.site.tls.ca_bundle_path();
-    let number = |name: &str| {
-        std::env::var(name)
-            .ok()
-            .and_then(|v| v.trim().parse::<u64>().ok())
-    };
-    if let Some(ms) = number(EnvVars::DEVKIT_HTTP_BACKOFF_MS) {
-        config.backoff_base = Duration::from_millis(ms);
-    }
-    if let Some(s) = number(EnvVars::DEVKIT_HTTP_TIMEOUT_S) {
-        config.timeout = Duration::from_secs(s.max(1));
-    }
+    config.http = super::http_setup::config(settings)?;
     Ok(Client::new(config)?)
 }
 

@@ -224,7 +224,17 @@ pub fn build(args: &ImagesArgs, settings: &Settings, printer: &Printer) -> Resul
             BuildEvent::Log(line) => printer.debug(line),
         }));
         printer.progress_done();
-        let id = outcome?;
+        let id = outcome.map_err(|e| {
+            let err = anyhow::Error::new(e);
+            if printer.verbosity() < crate::printer::Verbosity::Verbose {
+                err.context(UserError::with_hint(
+                    format!("cannot build {reference}"),
+                    "run again with -v to see the output of every build step",
+                ))
+            } else {
+                err
+            }
+        })?;
         printer.status("Built", format!("{reference} {}", short_id(&id)));
     }
     Ok(ExitStatus::Success)
@@ -246,11 +256,7 @@ pub fn push(args: &ImagesArgs, settings: &Settings, printer: &Printer) -> Result
             "store it with `devkit secrets set artifactory --username USER --token-stdin`",
         )
     })?;
-    let ca_bundle = match settings.site.tls.ca_bundle.as_str() {
-        "" => None,
-        path => Some(fs_err::read(path).context("site key `tls.ca_bundle`")?),
-    };
-    registry::check(host, &credentials, ca_bundle.as_deref())?;
+    registry::check(host, &credentials, &super::http_setup::config(settings)?)?;
     printer.debug(format!(
         "registry `{host}` accepted the credential of `{}`",
         credentials.username

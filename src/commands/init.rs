@@ -7,6 +7,7 @@ use crate::error::{ExitStatus, UserError};
 use crate::printer::Printer;
 use crate::scaffold::answers::{self, Asker, Provided};
 use crate::scaffold::answers_file::AnswersFile;
+use crate::scaffold::lock::DestLock;
 use crate::scaffold::render::{self, RenderedFile};
 use crate::scaffold::{ANSWERS_FILE, ScaffoldError, repo, snapshot, source, write};
 use crate::settings::Settings;
@@ -27,6 +28,10 @@ pub fn run(args: &InitArgs, settings: &Settings, printer: &Printer) -> Result<Ex
         // Fail before anything is written when the GitLab step cannot run.
         super::gitlab_api::stored_token(settings, printer)?;
     }
+    // Held until the end of the run: a second `init` into the same folder waits, then finds it not empty.
+    let _lock = DestLock::acquire(&dest, &mut || {
+        printer.info(format!("waiting for another devkit run on `{}`", dest.display()));
+    })?;
     if source::is_git_url(&args.template) {
         printer.status("Fetching", source::redact_url(&args.template));
     }

@@ -4,7 +4,10 @@
 use super::gitlab_api;
 use crate::cli::{GitProtocol, InitGitlabArgs, VisibilityArg};
 use crate::error::UserError;
+use crate::gitlab::GitlabError;
 use crate::gitlab::projects::{self, Visibility};
+use crate::gitlab::tokens;
+use crate::http::HttpError;
 use crate::printer::Printer;
 use crate::secret::Secret;
 use crate::settings::Settings;
@@ -18,22 +21,43 @@ pub fn publish(dest: &Path, args: &InitGitlabArgs, settings: &Settings, printer:
         .map(|n| n.to_string_lossy().into_owned())
         .context("the project folder has no name")?;
     let (client, token) = gitlab_api::logged_in(settings, printer)?;
-    let namespace_id = match &args.namespace {
+    let namespace = match &args.namespace {
         Some(ns) => Some(
-            projects::namespace(&client, ns)
-                .with_context(|| format!("cannot use the namespace `{ns}`"))?
-                .id,
+            projects::namespace(&client, ns).with_context(|| format!("cannot use the namespace `{ns}`"))?,
         ),
         None => None,
     };
+    let namespace_id = namespace.as_ref().map(|n| n.id);
     let visibility = match args.visibility {
         VisibilityArg::Private => Visibility::Private,
         VisibilityArg::Internal => Visibility::Internal,
         VisibilityArg::Public => Visibility::Public,
     };
-    let project = projects::create(&client, &name, namespace_id, visibility).with_context(|| {
-        format!("cannot create the project `{name}` on GitLab (the local project is kept)")
-    })?;
+    let project = match projects::create(&client, &name, namespace_id, visibility) {
+        Err(GitlabError::Http(HttpError::AnswerLost { reason, .. })) => {
+            // GitLab may have created it: look it up by path, and adopt it or create it once more.
+            let ns = match &namespace {
+                Some(n) => n.full_path.clone(),
+                None => tokens::current_user(&client)?.username,
+            };
+            let path = format!("{ns}/{name}");
+            printer.warn(format!(
+                "GitLab's answer to the project creation was lost ({reason}): looking for `{path}`"
+            ));
+            match projects::get(&client, &path) {
+                Ok(p) => {
+                    printer.status("Adopted", format!("`{path}`, which GitLab had created"));
+                    Ok(p)
+                }
+                Err(GitlabError::NotFound { .. }) => {
+                    projects::create(&client, &name, namespace_id, visibility)
+                }
+                Err(e) => Err(e),
+            }
+        }
+        other => other,
+    }
+    .with_context(|| format!("cannot create the project `{name}` on GitLab (the local project is kept)"))?;
     printer.status(
         "Created",
         format!(
@@ -66,7 +90,7 @@ pub fn publish(dest: &Path, args: &InitGitlabArgs, settings: &Settings, printer:
 }
 
 /// `git@host:path.git`, or `ssh://git@host:port/path.git` on another port.
-fn ssh_url(settings: &Settings, path: &str) -> String {
+pub fn ssh_url(settings: &Settings, path: &str) -> String {
     let g = &settings.site.gitlab;
     if g.ssh_port == 22 {
         format!("git@{}:{path}.git", g.ssh_host)
@@ -75,7 +99,7 @@ fn ssh_url(settings: &Settings, path: &str) -> String {
     }
 }
 
-fn push(dir: &Path, url: &str, token: &Secret, home: &Path) -> Result<(), git2::Error> {
+pub fn push(dir: &Path, url: &str, token: &Secret, home: &Path) -> Result<(), git2::Error> {
     let repo = git2::Repository::open(dir)?;
     if repo.find_remote("origin").is_ok() {
         repo.remote_set_url("origin", url)?;

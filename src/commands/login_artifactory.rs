@@ -7,6 +7,7 @@ use crate::artifactory::{ArtifactoryError, Revoked, Session, username_from_jwt};
 use crate::atomic_file::{FileLock, ensure_private_dir};
 use crate::cli::{LoginArtifactoryArgs, LogoutArtifactoryArgs};
 use crate::error::{ExitStatus, UserError};
+use crate::http::HttpError;
 use crate::printer::Printer;
 use crate::secret::Secret;
 use crate::settings::Settings;
@@ -29,14 +30,18 @@ pub fn artifactory(
         configure::rerender(settings, printer, &user)?;
         return Ok(ExitStatus::Success);
     }
+    // One login at a time: each revokes the tokens it replaces, so two at once would revoke each other's.
+    let data_dir = &settings.paths.data_dir;
+    ensure_private_dir(data_dir).with_context(|| format!("cannot create `{}`", data_dir.display()))?;
+    let _login = FileLock::acquire(&data_dir.join("artifactory-login.lock"))?;
+    let previous = previous_token(&store, settings, args.username.as_deref())?;
     let (user, token, stored) = if args.password_stdin {
         let user = args.username.clone().ok_or_else(|| {
             UserError::with_hint("`--password-stdin` needs your user name", "add `--username USER`")
         })?;
         let password = read_stdin("password")?;
         let lifetime = u64::from(settings.site.artifactory.token_lifetime_days) * 86_400;
-        let (token, stored) =
-            session::client(settings)?.create_token(&user, &password, lifetime, session::now())?;
+        let (token, stored) = create_token(settings, printer, &user, &password, lifetime)?;
         (user, token, stored)
     } else if args.token_stdin {
         let token = read_stdin("token")?;
@@ -50,6 +55,20 @@ pub fn artifactory(
         .into());
     };
     save(&store, settings, &user, &token, &stored)?;
+    if args.password_stdin {
+        session::record_minted(settings, &user, &stored, None)?;
+    }
+    // The new token is stored: now the ones it replaces can go.
+    revoke_minted(settings, printer, &user, &token, stored.token_id.as_deref())?;
+    if let Some((old_user, old_session)) =
+        previous.filter(|(u, s)| u == &user && s.token_id != stored.token_id)
+    {
+        if old_session.refresh_token.is_none() {
+            printer.info(format!(
+                "the previous token of `{old_user}` was one you created (`--token-stdin`): devkit leaves it valid"
+            ));
+        }
+    }
     let expiry = match stored.expires_at {
         Some(at) => format!(
             "expires in {} days",
@@ -68,6 +87,128 @@ pub fn artifactory(
     );
     configure::rerender(settings, printer, &user)?;
     Ok(ExitStatus::Success)
+}
+
+/// The description of the tokens devkit mints.
+const DESCRIPTION: &str = "devkit login artifactory";
+
+/// The stored user and session before this login, if any.
+fn previous_token(
+    store: &crate::store::SecretStore,
+    settings: &Settings,
+    given: Option<&str>,
+) -> Result<Option<(String, Session)>> {
+    let Ok(user) = session::user(store, settings, given) else {
+        return Ok(None);
+    };
+    let Some(token) = store.get(&session::token_service(settings), &user)? else {
+        return Ok(None);
+    };
+    let stored = session::load(store, settings, &user, &token)?;
+    // A refreshable token stored before devkit kept its record was minted by devkit too.
+    if stored.refresh_token.is_some() {
+        if let Some(id) = &stored.token_id {
+            let host = crate::store::host_of(&settings.site.artifactory.url).to_string();
+            session::update_record(settings, |record| {
+                record.add(crate::artifactory::minted::Minted {
+                    host,
+                    user: user.clone(),
+                    id: id.clone(),
+                    expires_at: stored.expires_at,
+                });
+            })?;
+        }
+    }
+    Ok(Some((user, stored)))
+}
+
+/// Creates a token with the password. A creation whose answer was lost is reconciled: the token it may have
+/// made is found by its one-off description and revoked, then the creation is sent once more; the user learns
+/// exactly what exists when that cannot be done.
+fn create_token(
+    settings: &Settings,
+    printer: &Printer,
+    user: &str,
+    password: &Secret,
+    lifetime: u64,
+) -> Result<(Secret, Session)> {
+    let client = session::client(settings)?;
+    let description = format!("{DESCRIPTION} {:x}", crate::utc::now_secs());
+    let reason = match client.create_token(user, password, lifetime, &description, session::now()) {
+        Err(ArtifactoryError::Http(HttpError::AnswerLost { reason, .. })) => reason,
+        other => return Ok(other?),
+    };
+    printer.warn(format!(
+        "artifactory's answer to the token creation was lost ({reason}): looking for the token"
+    ));
+    let auth = crate::http::Auth::Basic(user, password);
+    let lost = client.find_tokens(auth, &description).map_err(|e| {
+        UserError::with_hint(
+            format!(
+                "artifactory may have created a token for `{user}`, but its answer was lost ({reason}), and \
+                 devkit cannot list your tokens: {e}"
+            ),
+            format!(
+                "run the login again, and revoke the token described `{description}` in Artifactory's web UI \
+                 (Edit Profile > Access tokens) if it is listed"
+            ),
+        )
+    })?;
+    for id in &lost {
+        match client.revoke_as(id, auth)? {
+            Revoked::Now | Revoked::Already => {
+                printer.status("Revoked", format!("the token `{id}` whose answer was lost"));
+            }
+            Revoked::Refused(status) => {
+                return Err(UserError::with_hint(
+                    format!("artifactory created the token `{id}` but its answer was lost, and refused to revoke it ({status})"),
+                    "revoke it in Artifactory's web UI (Edit Profile > Access tokens), then log in again",
+                )
+                .into());
+            }
+        }
+    }
+    Ok(client.create_token(user, password, lifetime, &description, session::now())?)
+}
+
+/// Revokes every token devkit minted for `user` on this Artifactory except `keep`, authenticating with
+/// `bearer`; each outcome is reported, and the record forgets what is gone.
+fn revoke_minted(
+    settings: &Settings,
+    printer: &Printer,
+    user: &str,
+    bearer: &Secret,
+    keep: Option<&str>,
+) -> Result<()> {
+    let host = crate::store::host_of(&settings.site.artifactory.url).to_string();
+    let others = session::update_record(settings, |r| r.others(&host, user, keep, session::now()))?;
+    if others.is_empty() {
+        return Ok(());
+    }
+    let client = session::client(settings)?;
+    let mut gone = Vec::new();
+    for old in others {
+        match client.revoke(&old.id, bearer) {
+            Ok(Revoked::Now) => {
+                printer.status("Revoked", format!("the previous Artifactory token `{}`", old.id));
+                gone.push(old.id);
+            }
+            Ok(Revoked::Already | Revoked::Refused(404)) => gone.push(old.id),
+            Ok(Revoked::Refused(status)) => printer.warn(format!(
+                "artifactory did not revoke the previous token `{}` ({status}); it stays valid until it expires",
+                old.id
+            )),
+            Err(e) => printer.warn(format!(
+                "the previous token `{}` was not revoked: {e}; devkit tries again at the next login or logout",
+                old.id
+            )),
+        }
+    }
+    session::update_record(settings, |r| {
+        for id in &gone {
+            r.forget(&host, id, session::now());
+        }
+    })
 }
 
 /// Checks a token the user created (ping, then an authenticated request to the PyPI repository); the user
@@ -151,6 +292,7 @@ fn revoke(
     };
     let client: Client = session::client(settings)?;
     let mut token = token;
+    revoke_minted(settings, printer, user, &token, Some(&id))?;
     let mut outcome = client.revoke(&id, &token);
     // A 401 with a refreshable token: the access token expired; refresh it and revoke the new one.
     if matches!(outcome, Ok(Revoked::Refused(401))) && stored.refresh_token.is_some() {
@@ -162,6 +304,13 @@ fn revoke(
                 outcome = client.revoke(&id, &token);
             }
         }
+    }
+    if matches!(
+        outcome,
+        Ok(Revoked::Now | Revoked::Already | Revoked::Refused(404))
+    ) {
+        let host = crate::store::host_of(&settings.site.artifactory.url);
+        session::update_record(settings, |r| r.forget(host, &id, session::now()))?;
     }
     match outcome {
         Ok(Revoked::Now) => printer.status("Revoked", format!("the Artifactory token `{id}`")),

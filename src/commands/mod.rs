@@ -3,23 +3,27 @@
 mod artifactory_session;
 pub mod cargo_credential;
 mod completions;
-pub(crate) mod configure;
+mod configure;
+mod container_job;
 pub mod docker_helper;
-pub(crate) mod doctor;
+mod doctor;
 mod executor;
-pub(crate) mod gitlab;
-pub(crate) mod gitlab_api;
+mod gitlab;
+mod gitlab_api;
+mod http_setup;
 mod images;
-pub(crate) mod init;
+mod init;
 mod init_gitlab;
-pub(crate) mod login;
-pub(crate) mod login_artifactory;
+mod login;
+mod login_artifactory;
 mod onboard;
+mod onboard_ops;
 mod prompt;
-pub(crate) mod runner;
+mod runner;
+mod runner_reconcile;
 mod runner_service;
-pub(crate) mod secret_store;
-pub(crate) mod secrets;
+mod secret_store;
+mod secrets;
 mod site;
 mod slurm;
 mod templates;
@@ -40,7 +44,7 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
         Command::Man => completions::man(printer),
         Command::Templates(TemplatesCommand::List(args)) => templates::list(&args, printer),
         command => {
-            let settings = Settings::from_env(&cli.global)?;
+            let settings = Settings::from_env(&cli.global.overrides())?;
             match command {
                 Command::Init(args) => init::run(&args, &settings, printer),
                 Command::Update(args) => update::run(&args, &settings, printer),
@@ -62,7 +66,10 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
                 Command::Logout(LogoutCommand::Artifactory(args)) => {
                     login_artifactory::logout_artifactory(&args, &settings, printer)
                 }
-                Command::Completions(_) | Command::Man | Command::Templates(_) => Ok(ExitStatus::Error),
+                Command::Completions(_) | Command::Man | Command::Templates(_) => Err(crate::error::Bug(
+                    "a command without settings reached the settings branch".into(),
+                )
+                .into()),
             }
         }
     }

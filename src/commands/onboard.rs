@@ -25,13 +25,18 @@ pub fn run(args: &OnboardArgs, settings: &Settings, printer: &Printer) -> Result
         .into());
     }
     let mut answers = answers(args)?;
+    let ops = super::onboard_ops::CommandOps {
+        settings,
+        printer,
+        git_protocol: args.git_protocol,
+    };
     let interactive =
         !args.non_interactive && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     if !interactive {
         let missing: Vec<String> = steps
             .iter()
             .filter(|s| !args.skip.iter().any(|k| k == s.id()))
-            .flat_map(|s| s.missing(settings, &answers))
+            .flat_map(|s| s.missing(settings, &ops, &answers))
             .map(|m| format!("  - {m}"))
             .collect();
         if !missing.is_empty() {
@@ -67,6 +72,7 @@ pub fn run(args: &OnboardArgs, settings: &Settings, printer: &Printer) -> Result
                 answers: &mut answers,
                 interactive,
                 progress: &mut progress,
+                ops: &ops,
             };
             step.run(&mut ctx)
         };
@@ -75,6 +81,7 @@ pub fn run(args: &OnboardArgs, settings: &Settings, printer: &Printer) -> Result
         match &outcome {
             Outcome::Done(m) => printer.status("Done", format!("{label}: {m}")),
             Outcome::AlreadyDone(m) => printer.status("Already done", format!("{label}: {m}")),
+            Outcome::Checked(m) => printer.status("Checked", format!("{label}: {m}")),
             Outcome::Skipped(m) => printer.status("Skipped", format!("{label}: {m}")),
             Outcome::Failed { what, what_to_do } => {
                 printer.error(format!("{label} failed: {what}"), &[], what_to_do);
@@ -117,7 +124,6 @@ fn answers(args: &OnboardArgs) -> Result<Answers> {
         project: some(&args.project),
         namespace: some(&args.namespace),
         template: args.template.clone(),
-        git_protocol: args.git_protocol,
         runner: !args.no_runner,
     })
 }

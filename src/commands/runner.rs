@@ -111,13 +111,16 @@ fn register(args: &RunnerRegisterArgs, settings: &Settings, printer: &Printer) -
         printer.data(&out)?;
         return Ok(ExitStatus::Success);
     }
-    let created = runners::create(
+    let known: Vec<u64> = file.entries().iter().filter_map(|e| e.id).collect();
+    let created = super::runner_reconcile::create(
         &client,
         &runners::NewRunner {
             project_id: project.id,
             description: &name,
             tags: &tags,
         },
+        &known,
+        printer,
     )
     .with_context(|| format!("cannot create a runner for `{}`", project.path_with_namespace))?;
     printer.status(
@@ -222,6 +225,13 @@ fn delete_in_gitlab(settings: &Settings, entry: &Existing, printer: &Printer) ->
 
 fn list(args: &RunnerListArgs, settings: &Settings, printer: &Printer) -> Result<ExitStatus> {
     let path = config_path(&args.config.runner_config, settings);
+    if !path.exists() && args.config.runner_config != "~/.gitlab-runner/config.toml" {
+        return Err(UserError::with_hint(
+            format!("no gitlab-runner configuration `{}`", path.display()),
+            "check the path given to --runner-config",
+        )
+        .into());
+    }
     let entries = ConfigFile::load(&path)?.entries();
     let remote = match &args.project {
         Some(p) => {

@@ -1,5 +1,5 @@
-//! Opens devkit's secret store once for a command, turning `DEVKIT_SECRET_STORE` into a choice and reporting a
-//! fallback to the file store as one warning.
+//! Opens devkit's secret store for a command, turning `DEVKIT_SECRET_STORE` into a choice and reporting a
+//! fallback to the file store as one plain warning, once per process (the raw cause only with `-v`).
 
 use crate::printer::Printer;
 use crate::settings::Settings;
@@ -15,10 +15,11 @@ pub fn open(settings: &Settings, printer: &Printer) -> Result<(SecretStore, Reas
         .transpose()?;
     let (store, reason) = store::select(forced, &settings.paths.data_dir)?;
     if let Reason::KeyringUnavailable(why) = &reason {
-        printer.warn(format!(
-            "{why}; using the owner-only file `{}` instead",
-            store.location()
-        ));
+        // The printer says each warning once per process, however often a command opens the store.
+        printer.debug(format!("keyring: {why}"));
+    }
+    if let Some(sentence) = reason.fallback_sentence(&store.location()) {
+        printer.warn(sentence);
     }
     printer.debug(format!("secret store: {}", store.location()));
     Ok((store, reason))
@@ -29,6 +30,7 @@ pub fn describe(reason: &Reason) -> String {
     match reason {
         Reason::Forced => "chosen by `DEVKIT_SECRET_STORE`".into(),
         Reason::KeyringAvailable => "the system keyring answered".into(),
-        Reason::KeyringUnavailable(why) => format!("fallback: {why}"),
+        // The raw cause (D-Bus text) is a debug line of `open`, shown with -v.
+        Reason::KeyringUnavailable(_) => "fallback: no system keyring answered (the cause with -v)".into(),
     }
 }

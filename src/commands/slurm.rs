@@ -1,6 +1,7 @@
 //! `devkit slurm run`: resolve the job options (flags over site defaults), run the job through the Slurm run loop
 //! and print its events; shared with the custom-executor driver.
 
+use super::container_job;
 use crate::cli::{SacctArg, SlurmJobArgs, SlurmRunArgs};
 use crate::env_vars::EnvVars;
 use crate::error::{ExitStatus, UserError};
@@ -9,6 +10,7 @@ use crate::settings::Settings;
 use crate::site::Trex;
 use crate::slurm::options::{self, SbatchOption};
 use crate::slurm::runner::{self, Event, Report, RunSpec};
+use crate::slurm::script::Launcher;
 use crate::slurm::{Client, Outcome, ProcessExec, SacctMode, Work};
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
@@ -24,6 +26,7 @@ pub(crate) struct JobPlan {
     pub gpus: bool,
     pub queue_timeout: Option<Duration>,
     pub controller_timeout: Duration,
+    pub hold_grace: Option<Duration>,
     pub sacct: SacctMode,
 }
 
@@ -82,6 +85,10 @@ pub(crate) fn plan(
             .map(|t| dur("--queue-timeout", t))
             .transpose()?,
         controller_timeout: dur("--controller-timeout", &job.controller_timeout)?,
+        hold_grace: match job.hold_grace.as_deref().unwrap_or(&trex.hold_grace) {
+            "" | "0" => None,
+            t => Some(dur("--hold-grace", t)?),
+        },
         sacct: match job.sacct {
             SacctArg::Auto => SacctMode::Auto,
             SacctArg::Db => SacctMode::Database,
@@ -205,8 +212,12 @@ pub(crate) fn verdict(report: &Report) -> Option<String> {
             "job {id} can never start as submitted ({why}) and was cancelled; fix the request (partition, time, account, QoS)"
         ),
         Outcome::ControllerUnreachable => format!(
-            "the Slurm controller stopped answering while job {id} ran; its fate is unknown (it was asked to cancel)"
+            "the Slurm controller stopped answering while job {id} ran; its fate is unknown and it could not be \
+             cancelled (cancel it with `scancel {id}` once the controller answers)"
         ),
+        Outcome::Held(why) => {
+            format!("job {id} stayed held ({why}) longer than the hold grace period and was cancelled")
+        }
         Outcome::Interrupted(s) => match report.info.as_ref().map(|i| i.state.is_terminal()) {
             Some(true) => format!("interrupted by signal {s}: job {id} was cancelled"),
             _ => format!("interrupted by signal {s}: job {id} was asked to cancel but has not ended yet"),
@@ -259,15 +270,33 @@ pub fn run(args: &SlurmRunArgs, settings: &Settings, printer: &Printer) -> Resul
         .clone()
         .unwrap_or_else(|| settings.paths.cache_dir.join("slurm"));
     let job_dir = base.join(unique_name());
+    let workdir = std::env::current_dir().context("cannot read the current folder")?;
+    let launcher = match &plan.image {
+        Some(image) => {
+            let request = container_job::Request {
+                image,
+                runtime: args.runtime.as_deref(),
+                binds: &args.bind,
+                gpus: plan.gpus,
+                workdir: workdir.clone(),
+                job_dir: &job_dir,
+                folders: Vec::new(),
+            };
+            container_job::launcher(&request, settings, printer).inspect_err(|_| {
+                let _ = fs_err::remove_dir_all(&job_dir);
+            })?
+        }
+        None => Launcher::default(),
+    };
     let spec = RunSpec {
         sbatch_args: plan.sbatch_args.clone(),
         job_dir: job_dir.clone(),
-        workdir: std::env::current_dir().context("cannot read the current folder")?,
+        workdir,
         work,
-        image: plan.image.clone(),
-        gpus: plan.gpus,
+        launcher,
         queue_timeout: plan.queue_timeout,
         controller_timeout: plan.controller_timeout,
+        hold_grace: plan.hold_grace,
         cancel_wait: Duration::from_secs(30),
         id_file: None,
     };

@@ -8,6 +8,7 @@ use crate::error::ExitStatus;
 use crate::printer::Printer;
 use crate::scaffold::answers::{self, Asker, Provided};
 use crate::scaffold::answers_file::AnswersFile;
+use crate::scaffold::lock::DestLock;
 use crate::scaffold::merge::{self, Action, ConflictStyle};
 use crate::scaffold::render::RenderedFile;
 use crate::scaffold::{ANSWERS_FILE, ScaffoldError, apply, snapshot, update};
@@ -21,6 +22,12 @@ use std::io::IsTerminal;
 pub fn run(args: &UpdateArgs, settings: &Settings, printer: &Printer) -> Result<ExitStatus> {
     let cwd = std::env::current_dir().context("cannot read the current folder")?;
     let project = args.dir.as_ref().map_or_else(|| cwd.clone(), |d| cwd.join(d));
+    let _lock = DestLock::acquire(&project, &mut || {
+        printer.info(format!(
+            "waiting for another devkit run on `{}`",
+            project.display()
+        ));
+    })?;
     let record = update::read_record(&project)?;
     if !args.force && !args.check && !args.dry_run && update::is_dirty(&project)? {
         return Err(ScaffoldError::Dirty(project).into());
@@ -77,7 +84,14 @@ pub fn run(args: &UpdateArgs, settings: &Settings, printer: &Printer) -> Result<
         ConflictArg::Inline => ConflictStyle::Inline,
         ConflictArg::Rej => ConflictStyle::Rej,
     };
-    let ours = |p: &str| std::fs::read(project.join(p)).ok();
+    // Only regular files are read: a link or FIFO at a template path is never followed or opened.
+    let ours = |p: &str| {
+        let path = project.join(p);
+        std::fs::symlink_metadata(&path)
+            .is_ok_and(|m| m.is_file())
+            .then(|| std::fs::read(&path).ok())
+            .flatten()
+    };
     let actions = merge::plan(&base, &theirs, &ours, style);
     let new_record = AnswersFile::new(&template, answers, VERSION);
     let answers_text = new_record.render();

@@ -54,15 +54,15 @@ pub fn check(ctx: &Context<'_>) -> Check {
         )
         .hint(ctx.artifactory_login_hint);
     }
-    let agent = match super::http::agent(ctx.settings.site.tls.ca_bundle_path().as_deref(), ctx.timeout) {
-        Ok(a) => a,
-        Err(e) => return Check::new(NAME, Status::Fail, e).hint("fix `tls.ca_bundle`"),
-    };
     let url = format!(
         "{}/api/pypi/{}/simple/",
         site.url.trim_end_matches('/'),
         site.pypi_remote
     );
+    let agent = match super::http::agent(&ctx.http, crate::http::host_of(&url), ctx.timeout) {
+        Ok(a) => a,
+        Err(e) => return Check::new(NAME, Status::Fail, e).hint("fix `tls.ca_bundle`"),
+    };
     let basic = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{}", token.expose()));
     match agent
         .get(&url)

@@ -1,18 +1,27 @@
-//! A short-timeout HTTP agent for probes (site CA bundle trusted), and `host:port` of a URL.
+//! The probes' HTTP: the shared agent configuration (`crate::http`) with a short timeout and a single
+//! attempt, and `host:port` of a URL.
 
+use crate::http::{Http, HttpConfig};
 use std::time::Duration;
 
-/// An agent that never errors on a status and gives up after `timeout`.
-pub fn agent(ca_bundle: Option<&std::path::Path>, timeout: Duration) -> Result<ureq::Agent, String> {
-    let mut builder = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .user_agent(crate::gitlab::USER_AGENT)
-        .timeout_global(Some(timeout));
-    if let Some(path) = ca_bundle {
-        builder = builder.tls_config(crate::gitlab::tls_with_bundle(path).map_err(|e| e.to_string())?);
+/// The run's configuration (CA bundles, proxy) for a probe: one attempt within `timeout`.
+pub fn config(base: &HttpConfig, timeout: Duration) -> HttpConfig {
+    HttpConfig {
+        timeout,
+        connect_timeout: timeout,
+        attempts: 1,
+        ..base.clone()
     }
-    Ok(builder.build().new_agent())
+}
+
+/// An agent for `host` that never errors on a status and gives up after `timeout`.
+pub fn agent(base: &HttpConfig, host: &str, timeout: Duration) -> Result<ureq::Agent, String> {
+    config(base, timeout).agent_for(host).map_err(|e| e.to_string())
+}
+
+/// A client for probing `service` (one attempt, short timeout).
+pub fn client(service: &str, base: &HttpConfig, timeout: Duration) -> Result<Http, String> {
+    Http::new(service, &config(base, timeout)).map_err(|e| e.to_string())
 }
 
 /// The host and port of an `http(s)://` URL (default ports 443 and 80).

@@ -7,6 +7,7 @@ mod gitlab_token;
 mod http;
 pub mod process;
 mod reach;
+pub mod render;
 mod runners;
 mod site;
 mod slurm;
@@ -95,6 +96,9 @@ pub struct Context<'a> {
     pub runner_config: PathBuf,
     /// How long a network probe may take.
     pub timeout: std::time::Duration,
+    /// The run's HTTP configuration (CA bundles, proxy, `NO_PROXY`): probes use it with their own timeout and a
+    /// single attempt, so they see the network as devkit's clients do.
+    pub http: crate::http::HttpConfig,
     /// The hint that stores an Artifactory token (one place, shared with `devkit onboard`).
     pub artifactory_login_hint: &'a str,
 }
@@ -117,3 +121,6 @@ pub fn run_all(ctx: &Context<'_>) -> Vec<Check> {
 pub fn any_failed(checks: &[Check]) -> bool {
     checks.iter().any(|c| c.status == Status::Fail)
 }
+
+#[cfg(test)]
+mod tests;

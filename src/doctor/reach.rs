@@ -35,19 +35,26 @@ fn http(ctx: &Context<'_>, name: &str, url: &str, ping: &str, key: &str) -> Chec
     let Some((host, port)) = super::http::host_port(url) else {
         return Check::new(name, Status::Fail, format!("`{url}` is not an http(s) URL")).hint(hint);
     };
-    if let Err(why) = connect(&host, port, ctx.timeout) {
+    // Through a proxy the host may be unreachable directly: only the HTTP probe (through the proxy) tells.
+    let direct = ctx.http.proxy.is_none() || ctx.http.bypasses_proxy(&host);
+    if let Some(why) = direct.then(|| connect(&host, port, ctx.timeout).err()).flatten() {
         return Check::new(name, Status::Fail, format!("{host}:{port} unreachable: {why}")).hint(hint);
     }
-    let agent = match super::http::agent(ctx.settings.site.tls.ca_bundle_path().as_deref(), ctx.timeout) {
+    let service = if key.starts_with("gitlab") {
+        "GitLab"
+    } else {
+        "Artifactory"
+    };
+    let probe = match super::http::client(service, &ctx.http, ctx.timeout) {
         Ok(a) => a,
         Err(e) => return Check::new(name, Status::Fail, e).hint("fix `tls.ca_bundle`"),
     };
     let target = format!("{}{ping}", url.trim_end_matches('/'));
-    match agent.get(&target).call() {
+    match probe.send(&crate::http::Request::new(crate::http::Method::Get, target)) {
         Ok(r) => Check::new(
             name,
             Status::Ok,
-            format!("{host}:{port} answers (HTTP {})", r.status().as_u16()),
+            format!("{host}:{port} answers (HTTP {})", r.status),
         ),
         Err(e) => Check::new(
             name,

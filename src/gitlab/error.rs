@@ -1,6 +1,8 @@
-//! GitLab's failures as one typed enum: the three JSON error-body shapes, non-JSON answers from proxies,
-//! rate limits, outages and transport errors, each with a fix for the user.
+//! GitLab's failures as one typed enum: the three JSON error-body shapes, non-JSON answers from proxies and
+//! outages, each with a fix for the user; transport failures, rate limits and lost answers are the shared
+//! `HttpError`.
 
+use crate::http::value_text;
 use std::collections::BTreeMap;
 
 /// A failed GitLab API call. Messages never contain the token.
@@ -52,37 +54,15 @@ pub enum GitlabError {
         /// What came back instead.
         what: String,
     },
-    /// 429 until the retry budget ran out.
-    #[error("GitLab kept rate-limiting `{call}` (429) after {attempts} attempts")]
-    RateLimited {
-        /// `METHOD /path`.
-        call: String,
-        /// Attempts made.
-        attempts: u32,
-        /// The last `Retry-After`, in seconds.
-        retry_after: Option<u64>,
-    },
-    /// 5xx (after retries for 502/503/504).
-    #[error("GitLab failed on `{call}` ({status}) after {attempts} attempt(s): {message}")]
+    /// 5xx (after retries for 502/503/504 on reads).
+    #[error("GitLab failed on `{call}` ({status}): {message}")]
     Server {
         /// HTTP status.
         status: u16,
         /// `METHOD /path`.
         call: String,
-        /// Attempts made.
-        attempts: u32,
         /// GitLab's (or the proxy's) message.
         message: String,
-    },
-    /// No connection could be made (after retries).
-    #[error("cannot reach GitLab at `{url}` after {attempts} attempt(s): {reason}")]
-    Unreachable {
-        /// The base URL in use.
-        url: String,
-        /// Attempts made.
-        attempts: u32,
-        /// The transport error.
-        reason: String,
     },
     /// A redirect, which devkit does not follow (the token header would go along).
     #[error("GitLab redirected `{call}` to `{location}`")]
@@ -92,14 +72,10 @@ pub enum GitlabError {
         /// The `Location` header.
         location: String,
     },
-    /// The CA bundle of the site profile cannot be used.
-    #[error("cannot use the CA bundle `{path}`: {reason}")]
-    CaBundle {
-        /// Its path.
-        path: String,
-        /// Why.
-        reason: String,
-    },
+    /// The exchange failed: no connection, no answer, a rate limit, or an answer lost after GitLab may have
+    /// acted.
+    #[error(transparent)]
+    Http(#[from] crate::http::HttpError),
     /// Any other status, or an answer devkit cannot decode.
     #[error("unexpected answer to `{call}` ({status}): {message}")]
     Unexpected {
@@ -136,18 +112,11 @@ impl GitlabError {
                  without `/api/v4`"
                     .into()
             }
-            Self::RateLimited { retry_after, .. } => match retry_after {
-                Some(s) => format!("GitLab asks to wait {s} s: try again later"),
-                None => "wait a minute and try again".into(),
-            },
             Self::Server { .. } => "GitLab is having trouble: try again later".into(),
-            Self::Unreachable { .. } => {
-                "check the network (VPN, `HTTPS_PROXY`/`NO_PROXY`) and `gitlab.url` (`devkit site show`)".into()
-            }
             Self::Redirected { .. } => {
                 "set `gitlab.url` to the address GitLab redirects to (`--set gitlab.url=...`)".into()
             }
-            Self::CaBundle { .. } => "fix `tls.ca_bundle` in the site profile (a PEM file)".into(),
+            Self::Http(e) => return e.hint(),
             Self::Unexpected { .. } => return None,
         })
     }
@@ -159,7 +128,7 @@ impl GitlabError {
             Self::InsufficientScope { .. } | Self::Forbidden { .. } => Some(403),
             Self::NotFound { .. } => Some(404),
             Self::Rejected { status, .. } | Self::Server { status, .. } => Some(*status),
-            Self::RateLimited { .. } => Some(429),
+            Self::Http(e) => e.status(),
             _ => None,
         }
     }
@@ -172,8 +141,6 @@ pub struct Answer<'a> {
     pub status: u16,
     /// `METHOD /path`.
     pub call: String,
-    /// Attempts made.
-    pub attempts: u32,
     /// The body.
     pub body: &'a str,
     /// The `Content-Type` header.
@@ -215,7 +182,6 @@ pub fn from_answer(a: &Answer<'_>, redact: impl Fn(&str) -> String) -> GitlabErr
         status @ 500..=599 => GitlabError::Server {
             status,
             call,
-            attempts: a.attempts,
             message,
         },
         status => GitlabError::Unexpected {
@@ -244,23 +210,7 @@ pub struct ErrorBody {
 /// Parses an error body: `{"message": "..."}`, `{"message": {field: [...]}}`, `{"error": "..."}`, or anything else.
 pub fn parse_body(body: &str) -> ErrorBody {
     let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(body) else {
-        let trimmed = body.trim();
-        let lower = trimmed
-            .get(..trimmed.len().min(200))
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let html = lower.starts_with("<!doctype") || lower.starts_with("<html") || lower.contains("<body");
-        let message = if html {
-            "an HTML page".to_string()
-        } else if trimmed.is_empty() {
-            "an empty body".to_string()
-        } else {
-            let mut short: String = trimmed.chars().take(200).collect();
-            if short.len() < trimmed.len() {
-                short.push('…');
-            }
-            short
-        };
+        let (message, html) = crate::http::message_summary(body);
         return ErrorBody {
             message,
             html,
@@ -324,10 +274,6 @@ fn flatten(
             }
         }
     }
-}
-
-fn value_text(v: &serde_json::Value) -> String {
-    v.as_str().map_or_else(|| v.to_string(), ToString::to_string)
 }
 
 #[cfg(test)]

@@ -3,17 +3,17 @@
 
 mod client;
 mod error;
+pub mod jobs;
 pub mod keys;
 mod pagination;
 pub mod projects;
 pub mod runners;
-mod tls;
 pub mod tokens;
 
-pub use client::{Client, ClientConfig, Method, Reply, USER_AGENT};
+pub use crate::http::Method;
+pub use client::{Client, ClientConfig, Reply, USER_AGENT};
 pub use error::{ErrorBody, GitlabError, parse_body};
 pub use pagination::next_link;
-pub use tls::with_bundle as tls_with_bundle;
 
 /// Percent-encodes a project or namespace path for use as an `:id` (`group/sub` → `group%2Fsub`).
 pub fn encode_path(path: &str) -> String {

@@ -65,7 +65,7 @@ pub fn create(client: &Client, runner: &NewRunner<'_>) -> Result<Created, Gitlab
 
 /// Checks a runner token (`POST /runners/verify`); 403 means the runner is gone or the token stale.
 pub fn verify(client: &Client, token: &Secret, system_id: &str) -> Result<Created, GitlabError> {
-    client.post(
+    client.post_replayable(
         "/runners/verify",
         &serde_json::json!({"token": token.expose(), "system_id": system_id}),
     )
@@ -79,4 +79,24 @@ pub fn delete(client: &Client, token: &Secret) -> Result<(), GitlabError> {
 /// The runners of a project (all pages).
 pub fn list_project(client: &Client, project_id: u64) -> Result<Vec<Listed>, GitlabError> {
     client.get_all(&format!("/projects/{project_id}/runners"))
+}
+
+/// Gives the runner `id` a new authentication token (`POST /runners/:id/reset_authentication_token`, PAT with
+/// `manage_runner` or `api`); the old token stops working. Sending it twice leaves one valid token, the last.
+pub fn reset_token(client: &Client, id: u64) -> Result<Created, GitlabError> {
+    #[derive(Deserialize)]
+    struct Reset {
+        #[serde(deserialize_with = "secret")]
+        token: Secret,
+        token_expires_at: Option<String>,
+    }
+    let r: Reset = client.post_replayable(
+        &format!("/runners/{id}/reset_authentication_token"),
+        &serde_json::json!({}),
+    )?;
+    Ok(Created {
+        id,
+        token: r.token,
+        token_expires_at: r.token_expires_at,
+    })
 }

@@ -3,74 +3,44 @@
 //! engine's own `/auth` is no help: dockerd answers 500 for a bad password and podman checks only `localhost`.
 
 use super::{Credentials, ImagesError};
-use std::time::Duration;
+use crate::http::{Auth, Http, HttpConfig, Method, Request};
 
-/// Checks `credentials` with the registry at `host` (`host[:port]`). Loopback registries are spoken to over
-/// plain HTTP (as engines do), others over HTTPS, trusting `ca_bundle` (PEM) when given.
-pub fn check(host: &str, credentials: &Credentials, ca_bundle: Option<&[u8]>) -> Result<(), ImagesError> {
+/// Checks `credentials` with the registry at `host` (`host[:port]`) through the shared HTTP layer. Loopback
+/// registries are spoken to over plain HTTP (as engines do), others over HTTPS.
+pub fn check(host: &str, credentials: &Credentials, http: &HttpConfig) -> Result<(), ImagesError> {
     let unreachable = |reason: String| ImagesError::RegistryUnreachable {
         registry: host.to_string(),
         reason,
     };
-    let agent = agent(ca_bundle).map_err(unreachable)?;
+    let client = Http::new(format!("the registry `{host}`"), http).map_err(|e| unreachable(e.to_string()))?;
     let scheme = if is_loopback(host) { "http" } else { "https" };
-    let auth = credentials.basic_header();
-    let response = agent
-        .get(&format!("{scheme}://{host}/v2/"))
-        .header("Authorization", auth.expose())
-        .call()
-        .map_err(|e| unreachable(e.to_string()))?;
+    let auth = Auth::Basic(&credentials.username, &credentials.password);
+    let get = |url: String| {
+        client
+            .send(&Request::new(Method::Get, url).auth(auth))
+            .map_err(|e| unreachable(e.to_string()))
+    };
+    let response = get(format!("{scheme}://{host}/v2/"))?;
     let wrong = || ImagesError::WrongCredentials {
         registry: host.to_string(),
         user: credentials.username.clone(),
     };
-    match response.status().as_u16() {
+    match response.status {
         200..=299 => Ok(()),
         401 | 403 => {
-            let challenge = response
-                .headers()
-                .get("www-authenticate")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_string();
-            let Some(token_url) = token_url(&challenge) else {
+            let challenge = response.header("www-authenticate").unwrap_or_default();
+            let Some(token_url) = token_url(challenge) else {
                 return Err(wrong());
             };
-            let token = agent
-                .get(&token_url)
-                .header("Authorization", auth.expose())
-                .call()
-                .map_err(|e| unreachable(e.to_string()))?;
-            match token.status().as_u16() {
+            let token = get(token_url)?;
+            match token.status {
                 200..=299 => Ok(()),
                 401 | 403 => Err(wrong()),
-                code => Err(unreachable(format!("the token service answered HTTP {code}"))),
+                _ => Err(unreachable(token.error().to_string())),
             }
         }
-        code => Err(unreachable(format!("`/v2/` answered HTTP {code}"))),
+        _ => Err(unreachable(response.error().to_string())),
     }
-}
-
-fn agent(ca_bundle: Option<&[u8]>) -> Result<ureq::Agent, String> {
-    let mut config = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(30)));
-    if let Some(pem) = ca_bundle {
-        let certs = ureq::tls::parse_pem(pem)
-            .filter_map(|item| match item {
-                Ok(ureq::tls::PemItem::Certificate(c)) => Some(Ok(c)),
-                Ok(_) => None,
-                Err(e) => Some(Err(e)),
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| format!("bad CA bundle: {e}"))?;
-        config = config.tls_config(
-            ureq::tls::TlsConfig::builder()
-                .root_certs(ureq::tls::RootCerts::from(certs))
-                .build(),
-        );
-    }
-    Ok(config.build().into())
 }
 
 fn is_loopback(host: &str) -> bool {

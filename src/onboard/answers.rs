@@ -1,7 +1,6 @@
 //! The answers `devkit onboard` needs, from flags, `DEVKIT_*` variables or stdin (secrets), and the complete
 //! list of what the non-interactive mode lacks.
 
-use crate::cli::GitProtocol;
 use crate::secret::Secret;
 
 /// Everything the steps may need to be told.
@@ -25,8 +24,6 @@ pub struct Answers {
     pub namespace: Option<String>,
     /// First project's template.
     pub template: String,
-    /// First project's `origin` protocol.
-    pub git_protocol: Option<GitProtocol>,
     /// Whether to register a runner for the first project.
     pub runner: bool,
 }

@@ -1,7 +1,7 @@
 //! Step `doctor`: the checks of `devkit doctor`; the step fails when one of them does, with their hints.
 
 use super::{Outcome, Step, StepContext};
-use crate::doctor::{Status, any_failed};
+use crate::doctor::{Status, any_failed, render};
 
 /// The `doctor` step.
 pub struct Doctor;
@@ -12,8 +12,8 @@ impl Step for Doctor {
     }
 
     fn run(&self, ctx: &mut StepContext<'_>) -> Outcome {
-        let checks = crate::commands::doctor::checks(ctx.settings, ctx.printer);
-        ctx.printer.info(crate::commands::doctor::render(&checks));
+        let checks = ctx.ops.doctor();
+        ctx.printer.info(render::text(&checks));
         if any_failed(&checks) {
             let failed: Vec<_> = checks.iter().filter(|c| c.status == Status::Fail).collect();
             Outcome::Failed {
@@ -30,7 +30,7 @@ impl Step for Doctor {
             }
         } else {
             let warned = checks.iter().filter(|c| c.status == Status::Warn).count();
-            Outcome::Done(format!("every check passes ({warned} warning(s))"))
+            Outcome::Checked(format!("every check passes ({warned} warning(s))"))
         }
     }
 }

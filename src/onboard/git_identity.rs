@@ -34,7 +34,7 @@ impl Step for GitIdentity {
         "git-identity"
     }
 
-    fn missing(&self, settings: &Settings, answers: &super::Answers) -> Vec<Missing> {
+    fn missing(&self, settings: &Settings, _ops: &dyn super::Ops, answers: &super::Answers) -> Vec<Missing> {
         let given = [&answers.git_name, &answers.git_email];
         KEYS.iter()
             .zip(given)

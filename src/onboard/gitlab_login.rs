@@ -1,22 +1,60 @@
-//! Step `gitlab-login`: a GitLab personal access token checked and stored, as `devkit login gitlab` does; a
-//! stored token GitLab still accepts is kept.
+//! Step `gitlab-login`: a GitLab personal access token with the `api` scope, checked and stored as `devkit login
+//! gitlab` does. A stored token is re-checked on every run: one GitLab refuses or that lacks the scope is
+//! replaced, asking again (up to three tries on a terminal, so a mistyped token is simply typed again).
 
-use super::{Missing, Outcome, Step, StepContext, ask};
-use crate::commands::{gitlab_api, login};
-use crate::gitlab::tokens;
+use super::{Missing, Ops, Outcome, Step, StepContext, ask, pages};
+use crate::gitlab::{GitlabError, tokens};
 use crate::secret::Secret;
 use crate::settings::Settings;
 
 /// The `gitlab-login` step.
 pub struct GitlabLogin;
 
-/// The stored token, when there is one.
-fn stored(settings: &Settings, printer: &crate::printer::Printer) -> Option<(Secret, String)> {
-    gitlab_api::stored_token(settings, printer).ok()
+/// How many tokens a person may type in one run.
+const TRIES: usize = 3;
+
+/// Why GitLab will not do with a token.
+enum Verdict {
+    /// Fine: the token's user.
+    Good(String),
+    /// Not usable: why, in one sentence.
+    Unusable(String),
 }
 
-fn quiet() -> crate::printer::Printer {
-    crate::printer::Printer::new(crate::printer::Verbosity::Quiet, true)
+/// Checks `token` against GitLab: accepted, and with the `api` scope (when GitLab can tell).
+fn verify(ctx: &StepContext<'_>, token: &Secret) -> anyhow::Result<Verdict> {
+    let client = ctx.ops.gitlab_client(Some(token.clone()))?;
+    let user = match tokens::current_user(&client) {
+        Ok(u) => u.username,
+        Err(GitlabError::Unauthorized { .. }) => {
+            return Ok(Verdict::Unusable(
+                "GitLab refused this token (mistyped, expired or revoked)".into(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let scopes = match tokens::token_self(&client) {
+        Ok(info) if info.revoked || !info.active => {
+            return Ok(Verdict::Unusable("this token is revoked or inactive".into()));
+        }
+        Ok(info) => info.scopes,
+        // An older GitLab cannot describe a token: its scopes are then found out by use.
+        Err(
+            GitlabError::NotFound { .. }
+            | GitlabError::Forbidden { .. }
+            | GitlabError::InsufficientScope { .. },
+        ) => return Ok(Verdict::Good(user)),
+        Err(e) => return Err(e.into()),
+    };
+    if tokens::missing(&scopes).is_empty() {
+        Ok(Verdict::Good(user))
+    } else {
+        Ok(Verdict::Unusable(format!(
+            "this token has the scope(s) `{}` but devkit needs `{}`",
+            scopes.join("`, `"),
+            pages::GITLAB_SCOPES
+        )))
+    }
 }
 
 impl Step for GitlabLogin {
@@ -24,8 +62,9 @@ impl Step for GitlabLogin {
         "gitlab-login"
     }
 
-    fn missing(&self, settings: &Settings, answers: &super::Answers) -> Vec<Missing> {
-        if answers.gitlab_token.is_some() || stored(settings, &quiet()).is_some() {
+    fn missing(&self, _settings: &Settings, ops: &dyn Ops, answers: &super::Answers) -> Vec<Missing> {
+        // A stored token is re-checked when the step runs.
+        if answers.gitlab_token.is_some() || ops.gitlab_stored().is_ok() {
             return Vec::new();
         }
         vec![Missing {
@@ -35,39 +74,79 @@ impl Step for GitlabLogin {
     }
 
     fn run(&self, ctx: &mut StepContext<'_>) -> Outcome {
-        let url = &ctx.settings.site.gitlab.url;
-        if let Some((token, user)) = stored(ctx.settings, ctx.printer) {
-            let same = ctx.answers.gitlab_token.as_ref().is_none_or(|t| *t == token);
-            let accepted = gitlab_api::client(ctx.settings, Some(token))
-                .ok()
-                .is_some_and(|c| tokens::current_user(&c).is_ok());
-            if same && accepted {
-                return Outcome::AlreadyDone(format!("logged in as `{user}` on {url}"));
+        match self.ensure(ctx) {
+            Ok(outcome) => outcome,
+            Err(e) => Outcome::from_error(&e.context(format!(
+                "cannot check the token with GitLab at `{}`",
+                ctx.settings.site.gitlab.url
+            ))),
+        }
+    }
+}
+
+impl GitlabLogin {
+    fn ensure(&self, ctx: &mut StepContext<'_>) -> anyhow::Result<Outcome> {
+        let url = ctx.settings.site.gitlab.url.clone();
+        let how = pages::gitlab_token_how(&ctx.settings.site);
+        let mut given = ctx.answers.gitlab_token.take();
+        let mut problem = None;
+        if let Ok((stored, user)) = ctx.ops.gitlab_stored() {
+            if given.as_ref().is_none_or(|t| *t == stored) {
+                match verify(ctx, &stored)? {
+                    Verdict::Good(_) => {
+                        return Ok(Outcome::AlreadyDone(format!("logged in as `{user}` on {url}")));
+                    }
+                    Verdict::Unusable(why) => problem = Some(format!("the stored token of `{user}`: {why}")),
+                }
+                given = None;
             }
         }
-        let token = match ctx.answers.gitlab_token.clone() {
-            Some(t) => t,
-            None if ctx.interactive => {
-                match ask::secret(&format!(
-                    "GitLab personal access token for {url} (scopes api; User settings > Access tokens)"
-                )) {
-                    Ok(t) => t,
-                    Err(e) => return Outcome::from_error(&e),
+        if let Some(p) = &problem {
+            ctx.printer.warn(format!("{p}; a new token is needed"));
+        }
+        let tries = if ctx.interactive { TRIES } else { 1 };
+        for attempt in 1..=tries {
+            let token = match given.take() {
+                Some(t) => t,
+                None if ctx.interactive => {
+                    if attempt == 1 {
+                        ctx.printer.info(format!(
+                            "devkit needs a GitLab personal access token for {url}: {how}"
+                        ));
+                    }
+                    ask::secret("GitLab personal access token (typing is hidden)")?
+                }
+                None => {
+                    return Ok(Outcome::Failed {
+                        what: problem
+                            .take()
+                            .unwrap_or_else(|| format!("not logged in to GitLab at {url}")),
+                        what_to_do: vec![
+                            how.clone(),
+                            "give it on the first line of --secrets-stdin, or in DEVKIT_GITLAB_TOKEN".into(),
+                        ],
+                    });
+                }
+            };
+            match verify(ctx, &token)? {
+                Verdict::Good(user) => {
+                    ctx.ops.gitlab_login(&token)?;
+                    return Ok(Outcome::Done(format!("logged in as `{user}` on {url}")));
+                }
+                Verdict::Unusable(why) if attempt < tries => {
+                    ctx.printer.warn(format!("{why}: try again"));
+                }
+                Verdict::Unusable(why) => {
+                    return Ok(Outcome::Failed {
+                        what: why,
+                        what_to_do: vec![how],
+                    });
                 }
             }
-            None => {
-                return Outcome::Failed {
-                    what: format!("not logged in to GitLab at {url}"),
-                    what_to_do: vec![
-                        "give the token on the first line of --secrets-stdin, or in DEVKIT_GITLAB_TOKEN"
-                            .into(),
-                    ],
-                };
-            }
-        };
-        match login::gitlab_with_token(&token, ctx.settings, ctx.printer) {
-            Ok(()) => Outcome::Done(format!("token stored for {url}")),
-            Err(e) => Outcome::from_error(&e),
         }
+        Ok(Outcome::Failed {
+            what: "no usable GitLab token".into(),
+            what_to_do: vec![how],
+        })
     }
 }

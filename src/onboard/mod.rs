@@ -1,6 +1,7 @@
 //! `devkit onboard`'s steps as data: each [`Step`] checks the real state first (so a second run changes
 //! nothing), does its part by calling the same code as the matching devkit command, and returns an
-//! [`Outcome`]. `commands/onboard.rs` runs them in order, prints one line each and records progress.
+//! [`Outcome`]. `commands/onboard.rs` runs them in order, prints one line each and records progress. What a step
+//! does through a devkit command goes through [`Ops`], which the command layer implements.
 
 pub mod answers;
 pub mod artifactory;
@@ -9,6 +10,8 @@ mod configure;
 mod doctor;
 mod git_identity;
 mod gitlab_login;
+pub mod ops;
+mod pages;
 pub mod progress;
 mod project;
 mod ssh_config;
@@ -16,6 +19,7 @@ mod ssh_key;
 mod tools;
 
 pub use answers::{Answers, Missing};
+pub use ops::Ops;
 pub use progress::Progress;
 
 use crate::printer::Printer;
@@ -28,6 +32,8 @@ pub enum Outcome {
     Done(String),
     /// Nothing to do: it was already so.
     AlreadyDone(String),
+    /// A check that changes nothing passed (the tools found).
+    Checked(String),
     /// Not run (by `--skip`, or not applicable).
     Skipped(String),
     /// The step failed; `what_to_do` says how to go on.
@@ -42,7 +48,7 @@ pub enum Outcome {
 impl Outcome {
     /// A failure from an error chain, with its hints.
     pub fn from_error(err: &anyhow::Error) -> Self {
-        let (_, hints) = crate::error::classify(err);
+        let (_, hints) = crate::failure::classify(err);
         Self::Failed {
             what: format!("{err:#}"),
             what_to_do: hints,
@@ -53,7 +59,7 @@ impl Outcome {
     /// leaves the file as it was).
     pub fn word(&self) -> &'static str {
         match self {
-            Self::Done(_) | Self::AlreadyDone(_) => "done",
+            Self::Done(_) | Self::AlreadyDone(_) | Self::Checked(_) => "done",
             Self::Skipped(_) => "skipped",
             Self::Failed { .. } => "failed",
         }
@@ -72,6 +78,8 @@ pub struct StepContext<'a> {
     pub interactive: bool,
     /// Progress of earlier runs (steps that create things record them here).
     pub progress: &'a mut Progress,
+    /// devkit's commands.
+    pub ops: &'a dyn Ops,
 }
 
 /// One onboarding step.
@@ -79,7 +87,7 @@ pub trait Step {
     /// Its name, for `--skip` and the progress file.
     fn id(&self) -> &'static str;
     /// What the non-interactive mode lacks for this step (checked for every step before anything runs).
-    fn missing(&self, _settings: &Settings, _answers: &Answers) -> Vec<Missing> {
+    fn missing(&self, _settings: &Settings, _ops: &dyn Ops, _answers: &Answers) -> Vec<Missing> {
         Vec::new()
     }
     /// Runs the step.

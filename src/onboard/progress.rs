@@ -26,6 +26,9 @@ pub struct ProjectRecord {
     pub path: String,
     /// Local folder.
     pub dir: PathBuf,
+    /// Whether `main` is pushed to GitLab (a record with a runner was pushed).
+    #[serde(default)]
+    pub pushed: bool,
     /// Whether its runner is registered.
     #[serde(default)]
     pub runner: bool,
@@ -65,6 +68,7 @@ mod tests {
         p.project = Some(ProjectRecord {
             path: "ada/demo".into(),
             dir: "/x/demo".into(),
+            pushed: true,
             runner: true,
         });
         std::fs::write(Progress::path(dir.path()), p.render().unwrap()).unwrap();

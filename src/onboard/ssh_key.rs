@@ -2,8 +2,6 @@
 //! `devkit gitlab ssh-key add`; a key GitLab already has is left alone.
 
 use super::{Outcome, Step, StepContext};
-use crate::cli::SshKeyAddArgs;
-use crate::commands::{gitlab, gitlab_api};
 use crate::gitlab::keys;
 
 /// The `ssh-key` step.
@@ -19,7 +17,8 @@ impl Step for SshKey {
         let uploaded = || -> Option<String> {
             let line = std::fs::read_to_string(&public).ok()?;
             let material = keys::material(line.trim())?;
-            let (client, _) = gitlab_api::logged_in(ctx.settings, ctx.printer).ok()?;
+            let (token, _) = ctx.ops.gitlab_stored().ok()?;
+            let client = ctx.ops.gitlab_client(Some(token)).ok()?;
             let existing = keys::list(&client).ok()?;
             existing
                 .into_iter()
@@ -29,8 +28,8 @@ impl Step for SshKey {
         if let Some(title) = uploaded() {
             return Outcome::AlreadyDone(format!("`{}` is on GitLab as `{title}`", public.display()));
         }
-        match gitlab::ssh_key_add(&SshKeyAddArgs { key: None }, ctx.settings, ctx.printer) {
-            Ok(_) => Outcome::Done(format!("`{}` uploaded to GitLab", public.display())),
+        match ctx.ops.ssh_key_add() {
+            Ok(()) => Outcome::Done(format!("`{}` uploaded to GitLab", public.display())),
             Err(e) => Outcome::from_error(&e),
         }
     }

@@ -1,5 +1,5 @@
 //! Step `tools`: git, ssh, python3/pip, conda or mamba, a container engine and (on Trex) the Slurm client, with
-//! their versions; only git and ssh are required.
+//! their versions; only git and ssh are required. A check: it changes nothing, so it never says "already done".
 
 use super::{Outcome, Step, StepContext};
 use crate::doctor::{Status, tools};
@@ -21,7 +21,7 @@ impl Step for Tools {
         let failed: Vec<_> = checks.iter().filter(|c| c.status == Status::Fail).collect();
         if failed.is_empty() {
             let found = checks.iter().filter(|c| c.status == Status::Ok).count();
-            Outcome::AlreadyDone(format!("{found} of {} tool groups found", checks.len()))
+            Outcome::Checked(format!("{found} of {} tool groups found", checks.len()))
         } else {
             Outcome::Failed {
                 what: failed

@@ -141,21 +141,15 @@ fn template_default(q: &Question, ctx: &tera::Context) -> Result<Option<toml::Va
     }
 }
 
+/// Renders a question's `default` or `when` through the template sandbox.
 fn render_str(
     template: &str,
     ctx: &tera::Context,
     q: &Question,
     what: &str,
 ) -> Result<String, ScaffoldError> {
-    tera::Tera::one_off(template, ctx, false).map_err(|e| ScaffoldError::Manifest {
-        file: super::MANIFEST.to_string(),
-        line: None,
-        message: format!(
-            "`{what}` of question `{}`: {}",
-            q.name,
-            super::render::error_chain(&e)
-        ),
-    })
+    let name = format!("{} [{what} of question {}]", super::MANIFEST, q.name);
+    super::engine::render_one(&name, template, ctx)
 }
 
 fn truthy(s: &str) -> bool {

@@ -63,8 +63,10 @@ pub fn apply(project: &Path, actions: &[Action], extra: &[(String, Vec<u8>)]) ->
     for (rel, contents, executable) in writes {
         super::write::check_parents(project, &root, rel)?;
         let target = project.join(rel);
-        if std::fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(ScaffoldError::SymlinkEscape(target));
+        match std::fs::symlink_metadata(&target) {
+            Ok(m) if m.file_type().is_symlink() => return Err(ScaffoldError::SymlinkEscape(target)),
+            Ok(m) if !m.is_file() => return Err(ScaffoldError::SpecialFile(target.display().to_string())),
+            _ => {}
         }
         let dir = target.parent().unwrap_or(project).to_path_buf();
         std::fs::create_dir_all(&dir).map_err(|e| write_err(&dir, &e))?;

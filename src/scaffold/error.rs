@@ -74,9 +74,48 @@ pub enum ScaffoldError {
         line: Option<usize>,
         message: String,
     },
-    /// A rendered path leaves the destination.
-    #[error("template file `{template_path}` renders to `{rendered}`, which escapes the destination")]
-    PathEscape { template_path: String, rendered: String },
+    /// A rendered path the sandbox refuses (leaves the destination, or names a VCS folder).
+    #[error(
+        "template file `{template_path}` renders to the path `{rendered}`, which templates may not write: {reason}"
+    )]
+    ForbiddenPath {
+        template_path: String,
+        rendered: String,
+        reason: String,
+    },
+    /// A function, filter or tester outside the allow-list.
+    #[error("template file `{file}`{} calls the {kind} `{name}`, which templates may not use", line.map(|l| format!(" line {l}")).unwrap_or_default())]
+    Forbidden {
+        file: String,
+        line: Option<usize>,
+        kind: &'static str,
+        name: String,
+        allowed: String,
+    },
+    /// Includes, imports, `extends` or macro calls that form a cycle.
+    #[error("template file `{file}` recurses without end: {chain}")]
+    Recursion { file: String, chain: String },
+    /// Includes, imports, `extends` or macro calls nested or expanded beyond the limits.
+    #[error(
+        "template file `{file}` nests includes and macros {depth} deep with {expansions} expansions (limits: {} deep, {} expansions)",
+        super::sandbox::MAX_DEPTH,
+        super::sandbox::MAX_EXPANSIONS
+    )]
+    TooDeep {
+        file: String,
+        depth: usize,
+        expansions: u64,
+    },
+    /// A rendered file, or the whole project, is larger than the limit.
+    #[error("template file `{file}` renders to more than {} MiB", limit >> 20)]
+    TooLarge { file: String, limit: usize },
+    /// The template generates too many files.
+    #[error("the template generates {count} files, more than the limit of {limit}")]
+    TooMany { count: usize, limit: usize },
+    /// A FIFO, device or socket in a template or where a file is to be written.
+    #[error("`{0}` is not a regular file or folder (a FIFO, device or socket)")]
+    SpecialFile(String),
+
     /// Two template files render to the same path.
     #[error("template files `{first}` and `{second}` both render to `{rendered}`")]
     DuplicatePath {
@@ -138,8 +177,20 @@ impl ScaffoldError {
             Self::Manifest { .. }
             | Self::Syntax { .. }
             | Self::Render { .. }
-            | Self::PathEscape { .. }
+            | Self::ForbiddenPath { .. }
+            | Self::Recursion { .. }
+            | Self::TooMany { .. }
+            | Self::TooLarge { .. }
             | Self::DuplicatePath { .. } => "fix the template; nothing was written".into(),
+            Self::Forbidden { allowed, .. } => format!(
+                "templates read nothing and run nothing; allowed here: {allowed}; nothing was written"
+            ),
+            Self::TooDeep { .. } => "flatten the includes and macros of the template; nothing was written".into(),
+            Self::SpecialFile(_) => "remove it, or use a template and destination with regular files only".into(),
+            Self::Symlink(_) => "replace the link by a copy of its target inside the template".into(),
+            Self::InvalidAnswer { key, .. } => {
+                format!("pass a valid `--data {key}=...` (or fix the template's default when it is the one refused)")
+            }
             Self::TooOld { .. } => "update devkit: `cargo install --locked devkit`".into(),
             Self::UnknownKeys { known, .. } => format!("the template asks: {}", known.join(", ")),
             Self::MissingAnswers { keys } => format!(

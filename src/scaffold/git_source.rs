@@ -80,7 +80,7 @@ pub fn fetch(url: &str, git_ref: Option<&str>) -> Result<Fetched, ScaffoldError>
     let tree = commit.tree().map_err(fetch_err)?;
     let mut files = Vec::new();
     let mut failure = None;
-    tree.walk(git2::TreeWalkMode::PreOrder, |root, entry| {
+    let walked = tree.walk(git2::TreeWalkMode::PreOrder, |root, entry| {
         let path = format!("{root}{}", entry.name().unwrap_or_default());
         match entry.filemode() {
             0o120_000 => {
@@ -108,11 +108,12 @@ pub fn fetch(url: &str, git_ref: Option<&str>) -> Result<Fetched, ScaffoldError>
             }
             _ => git2::TreeWalkResult::Ok, // trees are walked into; submodules are skipped
         }
-    })
-    .map_err(fetch_err)?;
+    });
+    // The callback's own error first: an aborted walk only says "callback returned -7".
     if let Some(e) = failure {
         return Err(e);
     }
+    walked.map_err(fetch_err)?;
     Ok(Fetched {
         git_ref: name,
         commit: commit.id().to_string(),

@@ -4,6 +4,23 @@
 use super::ScaffoldError;
 use serde::Deserialize;
 
+/// Names a question may not take: devkit's own context (`site`, `devkit_version`) and Tera's words.
+pub const RESERVED: &[&str] = &[
+    "devkit_version",
+    "site",
+    "loop",
+    "self",
+    "super",
+    "true",
+    "false",
+    "none",
+    "and",
+    "or",
+    "not",
+    "in",
+    "is",
+];
+
 /// The parsed manifest of a template.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -98,6 +115,13 @@ impl Manifest {
                 return Err(fail(format!(
                     "question name `{}` must be an identifier (letters, digits, `_`)",
                     q.name
+                )));
+            }
+            if RESERVED.contains(&q.name.as_str()) || q.name.starts_with("__") {
+                return Err(fail(format!(
+                    "question name `{}` is reserved; reserved names: {}, and any name starting with `__`",
+                    q.name,
+                    RESERVED.join(", ")
                 )));
             }
             if !seen.insert(q.name.as_str()) {
@@ -196,6 +220,18 @@ mod tests {
         let err =
             Manifest::parse("[[questions]]\nname = \"n\"\n[[questions]]\nname = \"n\"\n", "t").unwrap_err();
         assert!(err.to_string().contains("declared twice"), "{err}");
+    }
+
+    #[test]
+    fn reserved_names_are_refused_with_the_list() {
+        for name in ["site", "devkit_version", "__x"] {
+            let err = Manifest::parse(&format!("[[questions]]\nname = \"{name}\"\n"), "t").unwrap_err();
+            let msg = err.to_string();
+            assert!(
+                msg.contains("is reserved") && msg.contains("devkit_version, site"),
+                "{msg}"
+            );
+        }
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Rendering: every file name and body goes through Tera once, in memory, before anything is written. Files
 //! without Tera syntax, binary files and `copy_only` files are passed through untouched.
 
+use super::engine::{Engine, PATH_PREFIX};
 use super::manifest::Manifest;
+use super::sandbox::{self, MAX_FILES, MAX_TOTAL_BYTES};
 use super::{ScaffoldError, TemplateFile};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use std::borrow::Cow;
@@ -18,8 +20,6 @@ pub struct RenderedFile {
     pub executable: bool,
 }
 
-const PATH_PREFIX: &str = "\u{0}path:";
-
 /// Renders the template files with `ctx`; `files` must not contain the manifest.
 pub fn render(
     files: &[TemplateFile],
@@ -29,16 +29,16 @@ pub fn render(
     let exclude = globs(&manifest.exclude)?;
     let copy_only = globs(&manifest.copy_only)?;
     let mut raw: Vec<(String, &str)> = Vec::new();
-    let mut kept: Vec<(&TemplateFile, bool, bool)> = Vec::new();
+    let mut kept: Vec<Job<'_>> = Vec::new();
     for file in files {
         if matches(&exclude, &file.path) {
             continue;
         }
+        // Only text holding template syntax is parsed; everything else is passed through untouched.
         let body = (!matches(&copy_only, &file.path))
             .then(|| text(&file.contents))
             .flatten()
             .filter(|t| has_syntax(t));
-        let templated_body = body.is_some();
         if let Some(t) = body {
             raw.push((file.path.clone(), t));
         }
@@ -46,73 +46,76 @@ pub fn render(
         if templated_path {
             raw.push((format!("{PATH_PREFIX}{}", file.path), file.path.as_str()));
         }
-        kept.push((file, templated_body, templated_path));
+        kept.push(Job {
+            file,
+            body,
+            templated_path,
+        });
     }
-
-    let mut tera = tera::Tera::default();
-    tera.autoescape_on(vec![]);
-    if let Err(e) = tera.add_raw_templates(raw.iter().map(|(n, t)| (n.as_str(), *t))) {
-        return Err(locate_syntax_error(&raw, &e));
+    if kept.len() > MAX_FILES {
+        return Err(ScaffoldError::TooMany {
+            count: kept.len(),
+            limit: MAX_FILES,
+        });
     }
+    let engine = Engine::build(&raw)?;
+    let rendered = super::parallel::map(&kept, |job| job.run(&engine, ctx));
 
     let mut out = Vec::with_capacity(kept.len());
     let mut seen: HashMap<String, String> = HashMap::new();
-    for (file, templated_body, templated_path) in kept {
-        let rendered_path = if templated_path {
-            tera.render(&format!("{PATH_PREFIX}{}", file.path), ctx)
-                .map_err(|e| render_error(&file.path, &file.path, &e))?
-        } else {
-            file.path.clone()
-        };
-        let Some(path) = clean_path(&file.path, &rendered_path)? else {
-            continue;
-        };
-        if let Some(first) = seen.insert(path.clone(), file.path.clone()) {
+    let mut total = 0usize;
+    for (job, result) in kept.iter().zip(rendered) {
+        let Some(file) = result? else { continue };
+        if let Some(first) = seen.insert(sandbox::normalised_key(&file.path), job.file.path.clone()) {
             return Err(ScaffoldError::DuplicatePath {
                 first,
-                second: file.path.clone(),
-                rendered: path,
+                second: job.file.path.clone(),
+                rendered: file.path,
             });
         }
-        let contents = if templated_body {
-            let source = text(&file.contents).unwrap_or_default();
-            Cow::Owned(
-                tera.render(&file.path, ctx)
-                    .map_err(|e| render_error(&file.path, source, &e))?
-                    .into_bytes(),
-            )
-        } else {
-            file.contents.clone()
-        };
-        out.push(RenderedFile {
-            path,
-            contents,
-            executable: file.executable,
-        });
+        total += file.contents.len();
+        if total > MAX_TOTAL_BYTES {
+            return Err(ScaffoldError::TooLarge {
+                file: "(all files together)".into(),
+                limit: MAX_TOTAL_BYTES,
+            });
+        }
+        out.push(file);
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
 }
 
-/// The rendered path, normalised; `None` when a component renders empty (conditional file or folder).
-fn clean_path(template_path: &str, rendered: &str) -> Result<Option<String>, ScaffoldError> {
-    let escape = || ScaffoldError::PathEscape {
-        template_path: template_path.into(),
-        rendered: rendered.into(),
-    };
-    if rendered.starts_with('/') || rendered.contains('\\') || rendered.contains('\0') {
-        return Err(escape());
+/// One template file to render.
+struct Job<'a> {
+    file: &'a TemplateFile,
+    /// The body, when it holds template syntax.
+    body: Option<&'a str>,
+    templated_path: bool,
+}
+
+impl Job<'_> {
+    /// The rendered file, `None` when its path renders empty (a conditional file).
+    fn run(&self, engine: &Engine, ctx: &tera::Context) -> Result<Option<RenderedFile>, ScaffoldError> {
+        let file = self.file;
+        let rendered_path = if self.templated_path {
+            engine.render(&format!("{PATH_PREFIX}{}", file.path), &file.path, ctx)?
+        } else {
+            file.path.clone()
+        };
+        let Some(path) = sandbox::check_path(&file.path, &rendered_path)? else {
+            return Ok(None);
+        };
+        let contents = match self.body {
+            Some(source) => Cow::Owned(engine.render(&file.path, source, ctx)?.into_bytes()),
+            None => file.contents.clone(),
+        };
+        Ok(Some(RenderedFile {
+            path,
+            contents,
+            executable: file.executable,
+        }))
     }
-    let mut parts = Vec::new();
-    for part in rendered.split('/') {
-        match part.trim() {
-            "" => return Ok(None),
-            "." | ".." => return Err(escape()),
-            _ if part.len() >= 2 && part.as_bytes()[1] == b':' => return Err(escape()),
-            _ => parts.push(part),
-        }
-    }
-    Ok(Some(parts.join("/")))
 }
 
 fn globs(patterns: &[String]) -> Result<GlobSet, ScaffoldError> {
@@ -167,83 +170,6 @@ fn text(bytes: &[u8]) -> Option<&str> {
 
 fn has_syntax(s: &str) -> bool {
     s.contains("{{") || s.contains("{%") || s.contains("{#")
-}
-
-/// Finds which template failed to parse and where.
-fn locate_syntax_error(raw: &[(String, &str)], batch_error: &tera::Error) -> ScaffoldError {
-    for (name, source) in raw {
-        let mut probe = tera::Tera::default();
-        if let Err(e) = probe.add_raw_template(name, source) {
-            let message = error_chain(&e);
-            let line = line_col(&message);
-            return ScaffoldError::Syntax {
-                file: display_name(name),
-                line,
-                message: first_pest_line(&message),
-            };
-        }
-    }
-    ScaffoldError::Syntax {
-        file: "?".into(),
-        line: None,
-        message: error_chain(batch_error),
-    }
-}
-
-fn render_error(name: &str, source: &str, e: &tera::Error) -> ScaffoldError {
-    let message = error_chain(e);
-    let line = undefined_variable(&message).and_then(|var| {
-        source
-            .lines()
-            .position(|l| l.contains(var.as_str()))
-            .map(|i| i + 1)
-    });
-    ScaffoldError::Render {
-        file: display_name(name),
-        line,
-        message,
-    }
-}
-
-fn display_name(name: &str) -> String {
-    name.strip_prefix(PATH_PREFIX).unwrap_or(name).to_string()
-}
-
-/// A Tera error and its causes on one line.
-pub fn error_chain(e: &tera::Error) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        parts.push(s.to_string());
-        source = s.source();
-    }
-    parts.retain(|p| !p.starts_with("Failed to parse") && !p.starts_with("Failed to render"));
-    parts.join(": ").replace(PATH_PREFIX, "")
-}
-
-fn line_col(message: &str) -> Option<usize> {
-    let i = message.find("--> ")?;
-    message[i + 4..].split(':').next()?.trim().parse().ok()
-}
-
-fn first_pest_line(message: &str) -> String {
-    let detail = message
-        .lines()
-        .rev()
-        .find(|l| l.trim_start().starts_with('='))
-        .map(|l| l.trim_start_matches([' ', '=']))
-        .unwrap_or("");
-    if detail.is_empty() {
-        message.lines().next().unwrap_or_default().to_string()
-    } else {
-        detail.to_string()
-    }
-}
-
-fn undefined_variable(message: &str) -> Option<String> {
-    let start = message.find("Variable `")? + "Variable `".len();
-    let end = message[start..].find('`')?;
-    Some(message[start..start + end].to_string())
 }
 
 #[cfg(test)]
@@ -331,7 +257,7 @@ mod tests {
     fn escaping_paths_are_refused() {
         for p in ["{{ '..' }}/x", "/abs/{{ name }}", "a/{{ '..' }}/b"] {
             let err = render(&[file(p, "")], &manifest(""), &ctx()).unwrap_err();
-            assert!(matches!(err, ScaffoldError::PathEscape { .. }), "{p}: {err}");
+            assert!(matches!(err, ScaffoldError::ForbiddenPath { .. }), "{p}: {err}");
         }
     }
 }

@@ -104,19 +104,21 @@ fn from_embedded(name: &str) -> Result<Template, ScaffoldError> {
 }
 
 fn from_dir(dir: &Path, spec: &str) -> Result<Template, ScaffoldError> {
-    let manifest_path = dir.join(MANIFEST);
-    let text = std::fs::read_to_string(&manifest_path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => ScaffoldError::NoManifest(spec.to_string()),
-        _ => ScaffoldError::Read {
-            path: manifest_path.display().to_string(),
-            message: e.to_string(),
-        },
-    })?;
-    let manifest = Manifest::parse(&text, spec)?;
+    // Walk first: a manifest that is a symbolic link (to a file outside the template) is refused like any
+    // other link, never read.
     let mut files = Vec::new();
     walk(dir, dir, &mut files)?;
-    files.retain(|f| f.path != MANIFEST);
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    let manifest_file = files
+        .iter()
+        .position(|f| f.path == MANIFEST)
+        .map(|i| files.remove(i))
+        .ok_or_else(|| ScaffoldError::NoManifest(spec.to_string()))?;
+    let text = std::str::from_utf8(&manifest_file.contents).map_err(|e| ScaffoldError::Read {
+        path: dir.join(MANIFEST).display().to_string(),
+        message: e.to_string(),
+    })?;
+    let manifest = Manifest::parse(text, spec)?;
     Ok(Template {
         kind: SourceKind::Dir,
         source: spec.to_string(),
@@ -152,6 +154,8 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<TemplateFile>) -> Result<(), Scaf
             if entry.file_name() != ".git" {
                 walk(root, &path, out)?;
             }
+        } else if !meta.is_file() {
+            return Err(ScaffoldError::SpecialFile(rel));
         } else {
             let contents = std::fs::read(&path).map_err(|e| read_err(&path, e))?;
             out.push(TemplateFile {

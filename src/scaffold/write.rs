@@ -57,6 +57,8 @@ pub fn plan(dest: &Path, files: Vec<RenderedFile>, force: bool) -> Result<Plan, 
             Err(_) => plan.create.push(file),
             Ok(m) if m.is_dir() => return Err(ScaffoldError::TypeConflict(target)),
             Ok(m) if m.file_type().is_symlink() => return Err(ScaffoldError::SymlinkEscape(target)),
+            // Never open a FIFO or device to compare it: reading a FIFO would block forever.
+            Ok(m) if !m.is_file() => return Err(ScaffoldError::SpecialFile(target.display().to_string())),
             Ok(_) => {
                 let same = std::fs::read(&target).is_ok_and(|c| c == *file.contents);
                 if same {

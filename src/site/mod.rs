@@ -29,6 +29,8 @@ pub struct SiteProfile {
     pub datalabs: Datalabs,
     /// TLS settings shared by every client devkit configures.
     pub tls: Tls,
+    /// The container runtime of CI jobs with `image:` and its image cache.
+    pub container: Container,
 }
 
 /// GitLab settings of the site.
@@ -89,6 +91,30 @@ pub struct Trex {
     pub builds_dir: String,
     /// Base of CI caches (custom executor), on shared storage; `~/` is the user's home.
     pub cache_dir: String,
+    /// How long a CI job may stay held for an infrastructure reason before it ends as a system failure
+    /// (`10m`, `600`, ...; empty or `0` = wait for the CI timeout).
+    #[serde(default = "default_hold_grace")]
+    pub hold_grace: String,
+}
+
+fn default_hold_grace() -> String {
+    "10m".into()
+}
+
+/// Container runtime of CI jobs with `image:` and of `devkit slurm run --image`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Container {
+    /// `apptainer`, `charliecloud` or `slurm-oci` (Slurm's `--container` with runc).
+    pub runtime: String,
+    /// Registry of images named without one; empty = `artifactory.docker_registry`.
+    pub registry: String,
+    /// Per-user image cache on storage the compute nodes share; `~/` is the user's home.
+    pub cache_dir: String,
+    /// Size limit of the cache (`50G`, `800M`, bytes); least recently used images are evicted past it.
+    pub cache_limit: String,
+    /// Host folders bound (same path) into every container when they exist on the host.
+    pub binds: Vec<String>,
 }
 
 /// JupyterHub settings of the site.

@@ -35,6 +35,32 @@ pub enum ClientError {
     Unexpected { program: String, output: String },
 }
 
+impl ClientError {
+    /// Whether the controller did not answer (down, restarting, unreachable, or too slow), as opposed to a
+    /// refusal of the request itself.
+    pub fn is_unreachable(&self) -> bool {
+        const SIGNS: &[&str] = &[
+            "unable to contact slurm controller",
+            "socket timed out",
+            "zero bytes were transmitted",
+            "connection refused",
+            "connection reset",
+            "temporarily unable to accept job",
+            "slurm backup controller in standby mode",
+            "communication connection failure",
+            "no route to host",
+        ];
+        match self {
+            Self::Spawn { source, .. } => source.kind() == std::io::ErrorKind::TimedOut,
+            Self::Failed { message, .. } => {
+                let m = message.to_lowercase();
+                SIGNS.iter().any(|s| m.contains(s))
+            }
+            Self::Unexpected { .. } => false,
+        }
+    }
+}
+
 /// The real runner: child processes in their own process group (so a Ctrl-C or the runner's SIGTERM to our
 /// group does not kill a half-done `sbatch`). Queries are killed after `query_timeout` (Slurm clients retry for
 /// about 18 s when the controller is down), `sbatch` and `scancel` after `action_timeout`.
@@ -117,7 +143,7 @@ pub struct Client<E: Exec> {
     pub sacct: SacctMode,
 }
 
-fn msg(out: &CmdOutput) -> String {
+pub(super) fn msg(out: &CmdOutput) -> String {
     let text = if out.stderr.trim().is_empty() {
         &out.stdout
     } else {
@@ -126,12 +152,17 @@ fn msg(out: &CmdOutput) -> String {
     text.trim().lines().last().unwrap_or("no message").to_string()
 }
 
-fn is_invalid_job(out: &CmdOutput) -> bool {
+pub(super) fn is_invalid_job(out: &CmdOutput) -> bool {
     out.stderr.contains("Invalid job id")
 }
 
 impl<E: Exec> Client<E> {
-    fn run(&self, program: &str, args: &[String], cwd: Option<&Path>) -> Result<CmdOutput, ClientError> {
+    pub(super) fn run(
+        &self,
+        program: &str,
+        args: &[String],
+        cwd: Option<&Path>,
+    ) -> Result<CmdOutput, ClientError> {
         self.exec
             .exec(program, args, cwd)
             .map_err(|source| ClientError::Spawn {
@@ -232,7 +263,12 @@ impl<E: Exec> Client<E> {
             }
         }
         argv.extend(ids.iter().cloned());
-        let out = self.run("scancel", &argv, None)?;
+        self.scancel_argv(&argv)
+    }
+
+    /// `scancel ARGV`; ids Slurm no longer knows are not an error.
+    pub(super) fn scancel_argv(&self, argv: &[String]) -> Result<(), ClientError> {
+        let out = self.run("scancel", argv, None)?;
         if out.success || is_invalid_job(&out) {
             Ok(())
         } else {
@@ -244,7 +280,8 @@ impl<E: Exec> Client<E> {
     }
 }
 
-fn current_user_id() -> String {
+/// The effective user id, as a string (what `scancel --user` and `squeue --user` accept).
+pub fn current_user_id() -> String {
     // The owner of /proc/self is the effective uid; scancel accepts a numeric --user.
     use std::os::unix::fs::MetadataExt as _;
     std::fs::metadata("/proc/self")
@@ -276,6 +313,14 @@ pub(crate) mod fake {
                     stderr: stderr.into(),
                 },
             ));
+        }
+    }
+
+    /// A client over canned replies, without sacct.
+    pub fn client(exec: FakeExec) -> Client<FakeExec> {
+        Client {
+            exec,
+            sacct: SacctMode::Off,
         }
     }
 

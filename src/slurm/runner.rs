@@ -3,6 +3,7 @@
 //! It reports through an event callback and never prints.
 
 use super::client::{Client, ClientError, Exec};
+use super::files;
 use super::reason::{ReasonClass, classify};
 use super::script::{self, Work};
 use super::state::{JobInfo, JobState, Outcome};
@@ -21,14 +22,15 @@ pub struct RunSpec {
     /// The folder sbatch runs in (the job's working folder).
     pub workdir: PathBuf,
     pub work: Work,
-    /// An Apptainer image to run the work in.
-    pub image: Option<String>,
-    /// Whether GPUs were requested (passes `--nv` to Apptainer).
-    pub gpus: bool,
+    /// What starts the work inside the job (default: bash; a container runtime otherwise).
+    pub launcher: script::Launcher,
     /// Longest wait in the queue before devkit gives up and cancels.
     pub queue_timeout: Option<Duration>,
     /// How long the controller may stay unreachable before devkit gives up.
     pub controller_timeout: Duration,
+    /// How long a job may stay held for an infrastructure reason (`PartitionDown`, `JobHeldAdmin`, ...)
+    /// before devkit cancels it and names the reason; `None` waits (within `queue_timeout`).
+    pub hold_grace: Option<Duration>,
     /// How long to wait for a cancelled job to end.
     pub cancel_wait: Duration,
     /// A file shared with `cleanup`, to which the job id is appended right after submission.
@@ -82,6 +84,9 @@ impl RunError {
     /// The fix, when known.
     pub fn hint(&self) -> Option<String> {
         match self {
+            Self::Submit(e) if e.is_unreachable() => Some(
+                "the Slurm controller does not answer: this is a system failure, retry the job later".into(),
+            ),
             Self::Submit(ClientError::Spawn { .. }) => {
                 Some("run this on a Trex login node, where the Slurm commands are installed".into())
             }
@@ -94,36 +99,49 @@ impl RunError {
     }
 }
 
+impl RunError {
+    /// Whether the infrastructure, not the job's request, is to blame (the controller did not answer the
+    /// submission, or the job folder could not be written).
+    pub fn is_system_failure(&self) -> bool {
+        match self {
+            Self::Submit(e) => e.is_unreachable(),
+            Self::Files { .. } | Self::Output { .. } | Self::Vanished(_) => true,
+        }
+    }
+}
+
 const TICK: Duration = Duration::from_millis(100);
 const FAST: Duration = Duration::from_millis(25);
 const MAX_GAP: Duration = Duration::from_secs(1);
 
 fn write_files(spec: &RunSpec) -> std::io::Result<(PathBuf, PathBuf, PathBuf)> {
-    use std::os::unix::fs::PermissionsExt as _;
-    std::fs::create_dir_all(&spec.job_dir)?;
-    let user = spec.job_dir.join("user.sh");
+    files::private_dir(&spec.job_dir)?;
+    let user = spec.job_dir.join(script::USER_SCRIPT);
     let batch = spec.job_dir.join("job.sh");
     let output = spec.job_dir.join("output.log");
     let done = spec.job_dir.join("exit-status");
-    std::fs::write(&user, script::user_script(&spec.work)?)?;
-    std::fs::write(
-        &batch,
-        script::batch_script(&user, &done, spec.image.as_deref(), spec.gpus),
+    files::create_new(
+        &user,
+        script::user_script(&spec.work)?.as_bytes(),
+        files::SCRIPT_MODE,
     )?;
-    for f in [&user, &batch] {
-        std::fs::set_permissions(f, std::fs::Permissions::from_mode(0o700))?;
-    }
-    std::fs::File::create(&output)?;
-    let _ = std::fs::remove_file(&done);
+    let wrapper = script::batch_script(&user, &done, &spec.launcher);
+    files::create_new(&batch, wrapper.as_bytes(), files::SCRIPT_MODE)?;
+    files::create_new(&output, b"", files::FILE_MODE)?;
     Ok((batch, output, done))
 }
 
 fn record_id(spec: &RunSpec, id: &str) -> std::io::Result<()> {
     use std::io::Write as _;
-    std::fs::write(spec.job_dir.join("jobid"), format!("{id}\n"))?;
+    files::create_new(
+        &spec.job_dir.join("jobid"),
+        format!("{id}\n").as_bytes(),
+        files::FILE_MODE,
+    )?;
     if let Some(file) = &spec.id_file {
-        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(file)?;
+        let mut f = files::append(file)?;
         writeln!(f, "{id}")?;
+        f.sync_all()?;
     }
     Ok(())
 }
@@ -167,6 +185,7 @@ pub fn run<E: Exec>(
     let mut done_seen = false;
     let mut last_pending: Option<(Option<String>, Option<String>)> = None;
     let mut unknown = 0u32;
+    let mut held_since: Option<Instant> = None;
     loop {
         let sig = interrupt.load(Ordering::SeqCst);
         if sig != 0 {
@@ -199,17 +218,21 @@ pub fn run<E: Exec>(
                                 });
                                 last_pending = Some(key);
                             }
-                            let hopeless = info
-                                .reason
-                                .as_deref()
-                                .filter(|r| classify(r) == ReasonClass::Impossible);
-                            let outcome = match hopeless {
-                                Some(why) => Some(Outcome::Unschedulable(why.to_string())),
-                                None if spec.queue_timeout.is_some_and(|t| submitted.elapsed() > t) => {
+                            let reason = info.reason.as_deref().unwrap_or("");
+                            let class = classify(reason);
+                            held_since =
+                                (class == ReasonClass::Held).then(|| held_since.unwrap_or_else(Instant::now));
+                            let hold_over = held_since
+                                .zip(spec.hold_grace)
+                                .is_some_and(|(since, grace)| since.elapsed() > grace);
+                            let outcome = match class {
+                                ReasonClass::Impossible => Some(Outcome::Unschedulable(reason.to_string())),
+                                ReasonClass::Held if hold_over => Some(Outcome::Held(reason.to_string())),
+                                _ if spec.queue_timeout.is_some_and(|t| submitted.elapsed() > t) => {
                                     on(Event::QueueTimeout);
                                     Some(Outcome::QueueTimeout)
                                 }
-                                None => None,
+                                _ => None,
                             };
                             if let Some(outcome) = outcome {
                                 // devkit gives up on a pending job: cancel it and wait (bounded) for its end.
@@ -244,7 +267,8 @@ pub fn run<E: Exec>(
                         on(Event::ControllerError(&e.to_string()));
                     }
                     if last_ok.elapsed() > spec.controller_timeout {
-                        // scancel would fail the same way; `devkit executor cleanup` retries it later.
+                        // scancel would fail the same way: the job stays in the id file, and `devkit executor
+                        // cleanup` (or the reaper, once the controller answers) cancels it.
                         follower.finish(&mut |b| on(Event::Output(b))).map_err(out_err)?;
                         return Ok(Report {
                             id,

@@ -8,10 +8,10 @@ fn spec(dir: &Path) -> RunSpec {
         job_dir: dir.join("job"),
         workdir: dir.to_path_buf(),
         work: Work::Command(vec!["echo".into(), "hi".into()]),
-        image: None,
-        gpus: false,
+        launcher: crate::slurm::script::Launcher::default(),
         queue_timeout: None,
         controller_timeout: Duration::from_secs(5),
+        hold_grace: None,
         cancel_wait: Duration::from_secs(1),
         id_file: Some(dir.join("ids")),
     }

@@ -156,6 +156,8 @@ pub enum Outcome {
     Unschedulable(String),
     /// devkit was interrupted (SIGINT/SIGTERM) and cancelled the job.
     Interrupted(i32),
+    /// Held (the pending reason says why) longer than the hold grace period; devkit cancelled it.
+    Held(String),
 }
 
 /// Exit codes of `devkit slurm run` for outcomes other than the job's own exit code.
@@ -169,6 +171,7 @@ pub mod codes {
     pub const QUEUE_TIMEOUT: u8 = 156;
     pub const CONTROLLER_UNREACHABLE: u8 = 157;
     pub const UNSCHEDULABLE: u8 = 158;
+    pub const HELD: u8 = 159;
 }
 
 /// The exit-code table shown in `devkit slurm run --help`.
@@ -185,7 +188,9 @@ Exit codes:
   155    DEADLINE reached
   156    still pending after --queue-timeout; the job was cancelled
   157    the Slurm controller stopped answering; the job's fate is unknown
-  158    the job can never start as submitted (e.g. PartitionTimeLimit, InvalidAccount); it was cancelled";
+  158    the job can never start as submitted (e.g. PartitionTimeLimit, InvalidAccount); it was cancelled
+  159    the job stayed held (PartitionDown, NodeDown, JobHeldAdmin, ...) past the hold grace period
+         (site key `trex.hold_grace`); it was cancelled";
 
 impl Outcome {
     /// The outcome a final job record means.
@@ -217,15 +222,20 @@ impl Outcome {
             Self::QueueTimeout => codes::QUEUE_TIMEOUT,
             Self::ControllerUnreachable => codes::CONTROLLER_UNREACHABLE,
             Self::Unschedulable(_) => codes::UNSCHEDULABLE,
+            Self::Held(_) => codes::HELD,
         }
     }
 
-    /// Whether the infrastructure, not the user's script, is to blame (the CI job may be retried).
+    /// Whether the infrastructure, not the user's script, is to blame (the CI job may be retried). A hold
+    /// the user placed (`JobHeldUser`) is theirs.
     pub fn is_system_failure(&self) -> bool {
-        matches!(
-            self,
-            Self::NodeFail | Self::Preempted | Self::QueueTimeout | Self::ControllerUnreachable
-        )
+        match self {
+            Self::Held(reason) => !reason.starts_with("JobHeldUser"),
+            other => matches!(
+                other,
+                Self::NodeFail | Self::Preempted | Self::QueueTimeout | Self::ControllerUnreachable
+            ),
+        }
     }
 }
 
@@ -272,5 +282,12 @@ mod tests {
         assert_eq!(f("FAILED", Some((0, 9))).exit_code(), 137);
         assert!(f("NODE_FAIL", None).is_system_failure());
         assert!(!f("OUT_OF_MEMORY", None).is_system_failure());
+        assert!(!f("CANCELLED", None).is_system_failure());
+        assert!(f("PREEMPTED", None).is_system_failure());
+        assert!(f("BOOT_FAIL", None).is_system_failure());
+        assert!(Outcome::Held("PartitionDown".into()).is_system_failure());
+        assert!(Outcome::Held("JobHeldAdmin".into()).is_system_failure());
+        assert!(!Outcome::Held("JobHeldUser".into()).is_system_failure());
+        assert_eq!(Outcome::Held("NodeDown".into()).exit_code(), codes::HELD);
     }
 }

@@ -45,6 +45,18 @@ pub enum Reason {
     KeyringUnavailable(String),
 }
 
+impl Reason {
+    /// For a fallback, the one plain sentence a user reads (with its fix); the raw cause stays in the reason.
+    pub fn fallback_sentence(&self, location: &str) -> Option<String> {
+        matches!(self, Self::KeyringUnavailable(_)).then(|| {
+            format!(
+                "no system keyring answered: secrets go to the owner-only file `{location}` (start or \
+                 unlock a keyring, or set DEVKIT_SECRET_STORE=file to silence this)"
+            )
+        })
+    }
+}
+
 /// A secret store, whichever backend it is.
 #[derive(Debug, Clone)]
 pub enum SecretStore {

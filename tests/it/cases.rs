@@ -1,8 +1,9 @@
 //! Scaffolding cases as folders: `tests/cases/init/<case>/` holds `args` (one argument per line; `{case}` and
 //! `{cases}` expand to folders), an optional `in/` copied to the destination first, and the expected `out/`
 //! (exact: same files, bytes and executable bits; `[VERSION]` and `[TEMPLATE]` placeholders in the answers file).
+//! One test per case; `DEVKIT_BLESS=1 cargo test --test it cases::` rewrites the expected folders.
 
-use crate::support::{TestContext, case_names, is_executable, tree};
+use crate::support::{TestContext, bless_tree, blessing, is_executable, tree};
 use std::path::{Path, PathBuf};
 
 fn cases_root() -> PathBuf {
@@ -52,12 +53,23 @@ fn run_case(name: &str) {
     );
 
     let expected_root = case.join("out");
-    assert_eq!(tree(&dest), tree(&expected_root), "{name}: file lists differ");
     let template = args
         .iter()
         .position(|a| a == "--template")
         .map(|i| args[i + 1].clone())
         .unwrap_or_default();
+    if blessing() {
+        let placeholders = |rel: &str, text: String| {
+            if rel == ".devkit-answers.toml" {
+                text.replace(env!("CARGO_PKG_VERSION"), "[VERSION]")
+                    .replace(&template, "[TEMPLATE]")
+            } else {
+                text
+            }
+        };
+        bless_tree(&dest, &expected_root, &[], &placeholders);
+    }
+    assert_eq!(tree(&dest), tree(&expected_root), "{name}: file lists differ");
     for rel in tree(&expected_root) {
         let mut expected = std::fs::read(expected_root.join(&rel)).unwrap();
         if rel == ".devkit-answers.toml" {
@@ -82,11 +94,10 @@ fn run_case(name: &str) {
     }
 }
 
-#[test]
-fn every_case_matches_its_expected_output() {
-    let names = case_names(&cases_root());
-    assert!(names.len() >= 3, "{names:?}");
-    for name in names {
-        run_case(&name);
-    }
-}
+golden_cases!(
+    cases_root(),
+    run_case,
+    basic => "basic",
+    docker_on => "docker-on",
+    force_keeps_user_files => "force-keeps-user-files",
+);

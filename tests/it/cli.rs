@@ -8,7 +8,8 @@ fn help_documents_exit_codes() {
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("Exit codes:"), "{text}");
-    assert!(text.contains("1  failure caused by input"), "{text}");
+    assert!(text.contains("1        failure caused by input"), "{text}");
+    assert!(text.contains("70       internal error"), "{text}");
 }
 
 #[test]

@@ -13,17 +13,9 @@ pub(crate) struct Server {
     pub token: String,
 }
 
-/// The server started by scripts/test.sh; in CI its absence fails, elsewhere the test is skipped loudly.
+/// The server started by scripts/test.sh (a missing one fails the test unless the run allows skips).
 pub(crate) fn server() -> Option<Server> {
-    let Some(dir) = std::env::var_os("DEVKIT_TEST_PYPI_DIR").map(PathBuf::from) else {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("the test PyPI server is required in CI: run ./scripts/test.sh, which starts it");
-        }
-        eprintln!(
-            "SKIPPED: no test PyPI server (run ./scripts/test.sh, or tests/pypi/up.sh DIR and export DEVKIT_TEST_PYPI_DIR=DIR)"
-        );
-        return None;
-    };
+    let dir = PathBuf::from(pypi_dir()?);
     let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
     Some(Server {
         url: read("url"),
@@ -31,6 +23,15 @@ pub(crate) fn server() -> Option<Server> {
         token: read("token"),
         dir,
     })
+}
+
+/// The folder of the loopback PyPI index that tests/pypi/up.sh started.
+pub(crate) fn pypi_dir() -> Option<String> {
+    crate::support::require_env(
+        "DEVKIT_TEST_PYPI_DIR",
+        "the test PyPI index",
+        "run ./scripts/test.sh, or tests/pypi/up.sh DIR and export DEVKIT_TEST_PYPI_DIR=DIR",
+    )
 }
 
 /// Adds (or replaces) `user` in the test index's htpasswd, which pypiserver and nginx reread on change. One

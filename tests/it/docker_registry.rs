@@ -4,7 +4,7 @@
 
 use crate::support::{DockerEnv, TestContext, all_output, files_containing, require_docker, require_tool};
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// A temporary HOME whose docker config sends `registry` to devkit's helper, holding `user`/`pass`.
 fn configured(d: &DockerEnv, user: &str, pass: &str) -> TestContext {
@@ -34,11 +34,8 @@ fn client(ctx: &TestContext, d: &DockerEnv, program: PathBuf, args: &[&str], std
     path.extend(std::env::split_paths(
         &std::env::var_os("PATH").unwrap_or_default(),
     ));
-    let mut cmd = Command::new(program);
+    let mut cmd = ctx.command(program);
     cmd.args(args)
-        .env_clear()
-        .env("HOME", &ctx.home)
-        .env("XDG_DATA_HOME", ctx.home.join(".local/share"))
         .env("XDG_RUNTIME_DIR", ctx.home.join("run"))
         .env("DEVKIT_SECRET_STORE", "file")
         .env("DOCKER_HOST", &d.docker_host)

@@ -11,16 +11,16 @@ use std::time::{Duration, Instant};
 static NEXT: AtomicU32 = AtomicU32::new(0);
 
 /// One CI job as gitlab-runner would run it.
-struct CiJob {
-    ctx: TestContext,
-    conf: String,
-    id: String,
-    vars: Vec<(String, String)>,
-    exit_file: PathBuf,
+pub struct CiJob {
+    pub ctx: TestContext,
+    pub conf: String,
+    pub id: String,
+    pub vars: Vec<(String, String)>,
+    pub exit_file: PathBuf,
 }
 
 impl CiJob {
-    fn new(conf: &str) -> Self {
+    pub fn new(conf: &str) -> Self {
         let ctx = TestContext::new();
         // Unique among concurrent tests: cleanup cancels by job name.
         let id = format!("{}{:03}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
@@ -33,6 +33,8 @@ impl CiJob {
             ("CUSTOM_ENV_CI_JOB_ID".into(), id.clone()),
             ("CUSTOM_ENV_CI_PIPELINE_ID".into(), "77".into()),
             ("CUSTOM_ENV_CI_PROJECT_PATH".into(), "group/demo".into()),
+            ("CUSTOM_ENV_CI_PROJECT_ID".into(), "4242".into()),
+            ("CUSTOM_ENV_CI_RUNNER_ID".into(), "9".into()),
             ("JOB_RESPONSE_FILE".into(), response.display().to_string()),
             ("BUILD_FAILURE_EXIT_CODE".into(), "1".into()),
             ("SYSTEM_FAILURE_EXIT_CODE".into(), "2".into()),
@@ -55,30 +57,56 @@ impl CiJob {
         }
     }
 
-    fn var(mut self, name: &str, value: &str) -> Self {
+    pub fn var(mut self, name: &str, value: &str) -> Self {
         self.vars.push((format!("CUSTOM_ENV_{name}"), value.into()));
         self
     }
 
-    fn cmd(&self, args: &[&str]) -> Command {
+    /// Sets a plain environment variable (not a CI variable) of every stage.
+    pub fn env(mut self, name: &str, value: &str) -> Self {
+        self.vars.push((name.into(), value.into()));
+        self
+    }
+
+    /// The record folder of this CI job.
+    pub fn record(&self) -> PathBuf {
+        self.ctx.work.join("builds/.devkit/jobs").join(&self.id)
+    }
+
+    /// `devkit` with this CI job's environment.
+    pub fn devkit(&self) -> Command {
         let mut cmd = devkit_std(&self.ctx, &self.conf);
-        cmd.envs(self.vars.iter().map(|(k, v)| (k, v)))
-            .arg("executor")
-            .args(args);
+        cmd.envs(self.vars.iter().map(|(k, v)| (k, v)));
         cmd
     }
 
-    fn stage(&self, args: &[&str]) -> Output {
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = self.devkit();
+        cmd.arg("executor").args(args);
+        cmd
+    }
+
+    pub fn stage(&self, args: &[&str]) -> Output {
         self.cmd(args).output().unwrap()
     }
 
-    fn run(&self, stage: &str, script: &str) -> Output {
+    pub fn run(&self, stage: &str, script: &str) -> Output {
         let path = self.ctx.write(&format!("scripts/{stage}"), script);
         self.stage(&["run", path.to_str().unwrap(), stage])
     }
 
+    /// Starts a long build_script and kills its driver (SIGKILL to the group) right after the submission, as
+    /// after gitlab-runner's force-kill timeout: the Slurm job is left behind.
+    pub fn orphan_a_job(&self) {
+        let script = self.ctx.write("scripts/build", "#!/bin/bash\nsleep 300\n");
+        let mut child = spawn(self.cmd(&["run", script.to_str().unwrap(), "build_script"]));
+        let (_id, _err) = wait_for(&mut child, "Submitted");
+        kill_group(child.id(), "-KILL");
+        let _ = child.wait();
+    }
+
     /// The Slurm jobs carrying this CI job's name, in any state but finished.
-    fn live_jobs(&self) -> String {
+    pub fn live_jobs(&self) -> String {
         let out = Command::new("squeue")
             .env("SLURM_CONF", &self.conf)
             .args(["-h", "--name", &format!("ci-{}", self.id), "-o", "%i %T"])
@@ -88,7 +116,7 @@ impl CiJob {
     }
 }
 
-fn text(out: &Output) -> String {
+pub fn text(out: &Output) -> String {
     format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -123,6 +151,10 @@ fn a_successful_job_goes_through_every_stage() {
     assert!(after.status.success());
     assert!(job.stage(&["cleanup"]).status.success());
     assert_eq!(job.live_jobs(), "");
+    assert!(
+        !job.record().exists(),
+        "cleanup removes the record once Slurm confirms the end"
+    );
 }
 
 #[test]
@@ -212,12 +244,7 @@ fn cancel_while_pending_leaves_no_job() {
 fn cleanup_cancels_a_job_left_behind() {
     let Some(conf) = slurm_conf() else { return };
     let job = CiJob::new(&conf);
-    let script = job.ctx.write("scripts/build", "#!/bin/bash\nsleep 300\n");
-    let mut child = spawn(job.cmd(&["run", script.to_str().unwrap(), "build_script"]));
-    let (_id, _err) = wait_for(&mut child, "Submitted");
-    // The driver dies without a chance to cancel (SIGKILL), as after gitlab-runner's force-kill timeout.
-    kill_group(child.id(), "-KILL");
-    let _ = child.wait();
+    job.orphan_a_job();
     assert_ne!(job.live_jobs(), "");
     assert!(job.stage(&["cleanup"]).status.success());
     let t = Instant::now();

@@ -127,7 +127,7 @@ fn gitlab_server_down_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(1));
     let text = all_output(&out);
     assert!(
-        text.contains("cannot reach GitLab") && text.contains("after 5 attempt(s)"),
+        text.contains("cannot connect to GitLab") && text.contains("after 5 attempt(s)"),
         "{text}"
     );
     assert!(text.contains("HTTPS_PROXY"), "{text}");
@@ -149,7 +149,7 @@ fn gitlab_429_storm_is_bounded() {
     assert_eq!(out.status.code(), Some(1));
     let text = all_output(&out);
     assert!(
-        text.contains("kept rate-limiting") && text.contains("after 5 attempts"),
+        text.contains("asks devkit to slow down (429)") && text.contains("after 5 attempt(s)"),
         "{text}"
     );
     assert_eq!(t.gitlab.requests().len(), 5);
@@ -185,6 +185,7 @@ fn gitlab_retry_after_and_5xx_are_retried() {
         "Retry-After was not honoured"
     );
     // A 500 is not retried.
+    let before = t.gitlab.requests().len();
     t.gitlab.state().inject(
         1,
         Fault::Status {
@@ -195,10 +196,11 @@ fn gitlab_retry_after_and_5xx_are_retried() {
     let out = t.login(ADA_TOKEN);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        all_output(&out).contains("(500) after 1 attempt"),
+        all_output(&out).contains("(500): 500 Service Unavailable"),
         "{}",
         all_output(&out)
     );
+    assert_eq!(t.gitlab.requests().len(), before + 1);
 }
 
 #[test]

@@ -219,13 +219,8 @@ fn concurrent_refreshes_keep_the_rotating_chain_and_configure_refreshes_near_exp
     assert!(all_output(&conf).contains("Refreshed"), "{}", all_output(&conf));
     assert_eq!(fake.log().len(), 2, "{:?}", fake.log());
     let spawn = || {
-        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("devkit"));
-        cmd.env_clear()
-            .env("HOME", &ctx.home)
-            .env("XDG_CONFIG_HOME", ctx.home.join(".config"))
-            .env("XDG_DATA_HOME", ctx.home.join(".local/share"))
-            .env("NO_COLOR", "1")
-            .env("DEVKIT_ARTIFACTORY_URL", &fake.url)
+        let mut cmd = ctx.devkit_std();
+        cmd.env("DEVKIT_ARTIFACTORY_URL", &fake.url)
             .env("DEVKIT_SECRET_STORE", "file")
             .args(["login", "artifactory", "--refresh"])
             .stdout(std::process::Stdio::piped())
@@ -270,24 +265,17 @@ fn wrong_password_retries_html_and_unreachable_servers_give_clear_errors() {
     );
     assert!(!all_output(&bad).contains("not-the-password"));
 
-    fake.inject(&[Fault::Status(429, Some(1)), Fault::Status(503, None)]);
+    // A rate limit refuses the request before acting on it: the POST is sent again.
+    fake.inject(&[Fault::Status(429, Some(1))]);
     login(&ctx, &fake.url);
     let log = fake.log();
     assert_eq!(
         &log[1..],
-        [
-            "POST /access/api/v1/tokens 429",
-            "POST /access/api/v1/tokens 503",
-            "POST /access/api/v1/tokens 200"
-        ]
+        ["POST /access/api/v1/tokens 429", "POST /access/api/v1/tokens 200"]
     );
 
-    fake.inject(&[
-        Fault::Html(502),
-        Fault::Html(502),
-        Fault::Html(502),
-        Fault::Html(502),
-    ]);
+    // A gateway error may hide a token Artifactory created: devkit looks for it before creating once more.
+    fake.inject(&[Fault::Html(502)]);
     let html = devkit(
         &ctx,
         &fake.url,
@@ -296,9 +284,15 @@ fn wrong_password_retries_html_and_unreachable_servers_give_clear_errors() {
     .write_stdin(PASSWORD)
     .output()
     .unwrap();
-    fails_with(
-        &html,
-        &["unexpected answer from", "status 502 with an HTML page", "hint:"],
+    assert!(html.status.success(), "{}", all_output(&html));
+    assert!(all_output(&html).contains("(Artifactory answered 502): looking for the token"));
+    assert_eq!(
+        fake.log()[log.len()..log.len() + 3],
+        [
+            "POST /access/api/v1/tokens 502",
+            "GET /access/api/v1/tokens 200",
+            "POST /access/api/v1/tokens 200"
+        ]
     );
 
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -316,8 +310,8 @@ fn wrong_password_retries_html_and_unreachable_servers_give_clear_errors() {
     fails_with(
         &down,
         &[
-            "cannot reach `",
-            "/access/api/v1/tokens` after 4 attempts",
+            "cannot connect to Artifactory at `",
+            "/access/api/v1/tokens` after 5 attempt(s)",
             "HTTPS_PROXY",
         ],
     );

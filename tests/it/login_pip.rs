@@ -7,15 +7,9 @@ use crate::login::{PASSWORD, assert_clean, devkit, netrc_token, ok, run, secret_
 use crate::support::{TestContext, all_output, require_tool};
 use std::path::PathBuf;
 
-/// The loopback PyPI index of scripts/test.sh (`host:port`, folder), or a loud skip (a failure in CI).
+/// The loopback PyPI index of scripts/test.sh (`host:port`, folder), or `None` after a counted skip.
 fn pypi_index() -> Option<(String, PathBuf)> {
-    let Some(dir) = std::env::var_os("DEVKIT_TEST_PYPI_DIR").map(PathBuf::from) else {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("the test PyPI server is required in CI: run ./scripts/test.sh, which starts it");
-        }
-        eprintln!("SKIPPED: no test PyPI server (run ./scripts/test.sh)");
-        return None;
-    };
+    let dir = PathBuf::from(crate::configure::pypi_dir()?);
     let url = std::fs::read_to_string(dir.join("url")).unwrap();
     let host = url
         .trim_start_matches("http://")
@@ -51,7 +45,7 @@ fn password_login_then_configure_pip_installs_a_real_package() {
     let token = netrc_token(&ctx);
     add_index_user(&python, &dir, user, &token);
     let install = |target: &str| {
-        std::process::Command::new(&pip)
+        ctx.command(&pip)
             .args([
                 "install",
                 "--no-input",
@@ -60,12 +54,7 @@ fn password_login_then_configure_pip_installs_a_real_package() {
                 target,
                 "devkit_probe",
             ])
-            .env_clear()
-            .env("HOME", &ctx.home)
-            .env("XDG_CONFIG_HOME", ctx.home.join(".config"))
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
-            .current_dir(&ctx.work)
             .output()
             .unwrap()
     };

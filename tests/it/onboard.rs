@@ -182,11 +182,10 @@ fn onboard_sets_everything_up_once_and_doctor_names_each_broken_state() {
     // skopeo through docker-credential-devkit (the registry's own account stands in for the Artifactory token)
     if let (Some(d), Some(skopeo)) = (&docker, require_tool("skopeo")) {
         let helper = assert_cmd::cargo::cargo_bin!("docker-credential-devkit");
-        let stored = std::process::Command::new(helper)
+        let stored = t
+            .ctx
+            .command(helper)
             .arg("store")
-            .env_clear()
-            .env("HOME", &t.ctx.home)
-            .env("XDG_DATA_HOME", t.ctx.home.join(".local/share"))
             .env("DEVKIT_SECRET_STORE", "file")
             .stdin(std::process::Stdio::piped())
             .spawn()
@@ -198,12 +197,11 @@ fn onboard_sets_everything_up_once_and_doctor_names_each_broken_state() {
             })
             .unwrap();
         assert!(stored.success());
-        let inspected = std::process::Command::new(skopeo)
+        let inspected = t
+            .ctx
+            .command(skopeo)
             .args(["inspect", "--tls-verify=false"])
             .arg(format!("docker://{}/local/busybox:latest", d.registry))
-            .env_clear()
-            .env("HOME", &t.ctx.home)
-            .env("XDG_DATA_HOME", t.ctx.home.join(".local/share"))
             .env("DEVKIT_SECRET_STORE", "file")
             .env("PATH", path_with_devkit())
             .output()

@@ -6,7 +6,6 @@ use crate::plugin_spec::plugins_dir;
 use crate::slurm::slurm_conf;
 use crate::support::{TestContext, all_output, git, require_tool};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// gitlab-ci-local, as `scripts/install-test-deps.sh` installs it, else from PATH.
 pub fn gitlab_ci_local() -> Option<PathBuf> {
@@ -64,7 +63,8 @@ pub(crate) fn run_pipeline(
     path.extend(std::env::split_paths(
         &std::env::var_os("PATH").unwrap_or_default(),
     ));
-    let out = Command::new("timeout")
+    let out = ctx
+        .command("timeout")
         .arg("300")
         .arg(glcl)
         .args([
@@ -74,10 +74,7 @@ pub(crate) fn run_pipeline(
             "0",
         ])
         .args(extra)
-        .env_clear()
         .env("PATH", std::env::join_paths(path).unwrap())
-        .env("HOME", &ctx.home)
-        .env("XDG_CACHE_HOME", ctx.home.join(".cache"))
         .env("SLURM_CONF", conf)
         .env("DEVKIT_SLURM_SACCT", "completion")
         .current_dir(project)

@@ -70,7 +70,11 @@ fn without_a_session_bus_the_file_store_is_used_with_one_warning() {
     assert!(out.status.success(), "{}", all_output(&out));
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.matches("warning:").count(), 1, "{err}");
-    assert!(err.contains("using the owner-only file"), "{err}");
+    assert!(err.contains("secrets go to the owner-only file"), "{err}");
+    assert!(
+        err.contains("DEVKIT_SECRET_STORE=file"),
+        "the fix is named: {err}"
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with("store:    file ("), "{text}");
     assert!(text.contains("why:      fallback:"), "{text}");

@@ -6,36 +6,21 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The cluster's `SLURM_CONF`: in CI (`CI=true`) a missing cluster fails the test; elsewhere it is skipped loudly.
+/// The test cluster's `SLURM_CONF` (a missing cluster fails the test unless the run allows skips).
 pub fn slurm_conf() -> Option<String> {
     require_tool("sbatch")?;
-    match std::env::var("SLURM_CONF") {
-        Ok(conf) if !conf.is_empty() => Some(conf),
-        _ => {
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!(
-                    "`SLURM_CONF` is not set in CI: run ./scripts/test.sh, which starts a Slurm test cluster"
-                );
-            }
-            eprintln!("SKIPPED: no Slurm test cluster (`SLURM_CONF` unset); run ./scripts/test.sh");
-            None
-        }
-    }
+    crate::support::require_env(
+        "SLURM_CONF",
+        "the Slurm test cluster",
+        "run ./scripts/test.sh, or tests/slurm/up.sh DIR and source DIR/env",
+    )
 }
 
 /// `devkit` with the context's clean environment, as a std command (for tests that signal it).
 pub fn devkit_std(ctx: &TestContext, conf: &str) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("devkit"));
-    cmd.env_clear()
-        .env("HOME", &ctx.home)
-        .env("XDG_CONFIG_HOME", ctx.home.join(".config"))
-        .env("XDG_DATA_HOME", ctx.home.join(".local/share"))
-        .env("XDG_CACHE_HOME", ctx.home.join(".cache"))
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("NO_COLOR", "1")
-        .env("SLURM_CONF", conf)
-        .env("DEVKIT_SLURM_SACCT", "completion")
-        .current_dir(&ctx.work);
+    let mut cmd = ctx.devkit_std();
+    cmd.env("SLURM_CONF", conf)
+        .env("DEVKIT_SLURM_SACCT", "completion");
     cmd
 }
 
@@ -331,6 +316,52 @@ impl PrivateCluster {
 
     pub fn pid_file(&self, name: &str) -> PathBuf {
         self.dir.path().join("run").join(name)
+    }
+
+    /// Stops slurmctld (SIGTERM: it saves its state, the jobs keep running on the node) and waits for its end.
+    pub fn stop_controller(&self) {
+        let pid = std::fs::read_to_string(self.pid_file("slurmctld.pid")).unwrap();
+        let pid = pid.trim().to_string();
+        Command::new("kill").arg(&pid).status().unwrap();
+        let t = Instant::now();
+        let alive = || std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| !c.is_empty());
+        while alive() && t.elapsed() < Duration::from_secs(30) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert!(!alive(), "slurmctld did not stop");
+    }
+
+    /// Starts slurmctld again from its saved state (no `-c`), as after a controller restart, and waits until
+    /// it answers.
+    pub fn start_controller(&self) {
+        let st = Command::new("slurmctld")
+            .env("SLURM_CONF", &self.conf)
+            .args(["-f", &self.conf])
+            .status()
+            .unwrap();
+        assert!(st.success(), "slurmctld did not start");
+        let t = Instant::now();
+        loop {
+            let ok = Command::new("squeue")
+                .env("SLURM_CONF", &self.conf)
+                .arg("-h")
+                .output()
+                .is_ok_and(|o| o.status.success());
+            if ok {
+                break;
+            }
+            assert!(
+                t.elapsed() < Duration::from_secs(60),
+                "slurmctld does not answer after a restart"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        let pid = std::fs::read_to_string(self.pid_file("slurmctld.pid")).unwrap_or_default();
+        let pids = self.dir.path().join("pids");
+        let mut list = std::fs::read_to_string(&pids).unwrap_or_default();
+        list.push_str(pid.trim());
+        list.push('\n');
+        std::fs::write(pids, list).unwrap();
     }
 }
 

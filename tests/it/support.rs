@@ -1,6 +1,7 @@
 //! The test context: a temporary HOME with XDG folders, and a `devkit` command that sees only it.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// A temporary home and working folder for one test.
 pub struct TestContext {
@@ -25,9 +26,10 @@ impl TestContext {
         }
     }
 
-    /// `devkit` with a clean environment pointing at this context.
-    pub fn devkit(&self) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::cargo_bin("devkit").expect("devkit binary");
+    /// Any program with the one clean environment of the tests: nothing inherited but `PATH`; `HOME` and the
+    /// XDG folders in this context; no colours; run in the work folder. Callers add what their test needs.
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
+        let mut cmd = std::process::Command::new(program);
         cmd.env_clear()
             .env("HOME", &self.home)
             .env("XDG_CONFIG_HOME", self.home.join(".config"))
@@ -37,6 +39,17 @@ impl TestContext {
             .env("NO_COLOR", "1")
             .current_dir(&self.work);
         cmd
+    }
+
+    /// `devkit` in the clean environment of [`TestContext::command`], as a std command (for tests that spawn
+    /// or signal it).
+    pub fn devkit_std(&self) -> std::process::Command {
+        self.command(assert_cmd::cargo::cargo_bin!("devkit"))
+    }
+
+    /// `devkit` in the clean environment of [`TestContext::command`].
+    pub fn devkit(&self) -> assert_cmd::Command {
+        assert_cmd::Command::from_std(self.devkit_std())
     }
 
     /// The effective site profile, as `devkit site show --format json` reports it.
@@ -60,7 +73,40 @@ impl TestContext {
     }
 }
 
-/// A tool the test needs: in CI (`CI=true`) its absence fails the test; elsewhere the test is skipped loudly.
+/// Whether this run allows tests to skip when something they need is missing (`DEVKIT_TEST_ALLOW_SKIP=1`).
+fn skips_allowed() -> bool {
+    std::env::var("DEVKIT_TEST_ALLOW_SKIP").is_ok_and(|v| v == "1")
+}
+
+/// The one way a test meets a missing service or tool: by default the test fails, saying what is missing and how
+/// to get it; when the run allows skips (`DEVKIT_TEST_ALLOW_SKIP=1`) the skip is printed and appended to the
+/// file named by `DEVKIT_TEST_SKIP_LOG`, which scripts/test.sh counts in the suite's closing line. Callers then
+/// return without asserting anything.
+pub fn missing(what: &str, how: &str) {
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("an unnamed test")
+        .to_string();
+    if !skips_allowed() {
+        panic!(
+            "{test} needs {what}, which this run does not have\nhint: {how}; to skip such tests instead, set DEVKIT_TEST_ALLOW_SKIP=1 (skips are counted in the closing line)"
+        );
+    }
+    eprintln!("SKIPPED {test}: needs {what} ({how})");
+    if let Some(log) = std::env::var_os("DEVKIT_TEST_SKIP_LOG") {
+        use std::io::Write;
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .expect("the skip log of scripts/test.sh is writable");
+        // One short line per skip: a single append is atomic across the parallel test threads.
+        file.write_all(format!("{test}: needs {what}\n").as_bytes())
+            .expect("the skip log of scripts/test.sh is writable");
+    }
+}
+
+/// A program the test needs on `PATH`; when absent, [`missing`] decides between failing and a counted skip.
 pub fn require_tool(name: &str) -> Option<PathBuf> {
     let found = std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
@@ -68,12 +114,21 @@ pub fn require_tool(name: &str) -> Option<PathBuf> {
             .find(|p| p.is_file())
     });
     if found.is_none() {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("`{name}` is required by this test in CI: run ./scripts/test.sh, which installs it");
-        }
-        eprintln!("SKIPPED: `{name}` not found on PATH (run ./scripts/test.sh to install it)");
+        missing(
+            &format!("`{name}` on PATH"),
+            "run ./scripts/test.sh, which installs it",
+        );
     }
     found
+}
+
+/// An environment variable that a test service's start-up script exports; when unset, [`missing`] decides.
+pub fn require_env(name: &str, service: &str, how: &str) -> Option<String> {
+    let value = std::env::var(name).ok().filter(|v| !v.is_empty());
+    if value.is_none() {
+        missing(&format!("{service} (`{name}` is unset)"), how);
+    }
+    value
 }
 
 /// Every file under `root` (relative, `/`-separated, sorted), `.git` excluded.
@@ -126,6 +181,20 @@ pub fn all_output(out: &std::process::Output) -> String {
     )
 }
 
+/// Asserts that a command exited with `code` and that its stderr holds every fragment; on failure, shows the
+/// whole output.
+pub fn assert_fails_with(out: &std::process::Output, code: i32, fragments: &[&str]) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "{}", all_output(out));
+    for fragment in fragments {
+        assert!(
+            stderr.contains(fragment),
+            "`{fragment}` not in stderr:\n{}",
+            all_output(out)
+        );
+    }
+}
+
 /// Runs the real `git` CLI in `dir` with a fixed identity; panics on failure; returns stdout.
 pub fn git(dir: &Path, args: &[&str]) -> String {
     let out = std::process::Command::new("git")
@@ -149,6 +218,25 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Whether this run rewrites golden expectations instead of checking them (`DEVKIT_BLESS=1`).
+pub fn blessing() -> bool {
+    std::env::var("DEVKIT_BLESS").is_ok_and(|v| v == "1")
+}
+
+/// Replaces the folder `expected` by a copy of the tree `actual` (`.git` and `skip` excluded; modes kept), then
+/// lets `fix` rewrite a copied file's text (placeholders for versions and paths). For `DEVKIT_BLESS=1`.
+pub fn bless_tree(actual: &Path, expected: &Path, skip: &[&str], fix: &dyn Fn(&str, String) -> String) {
+    let _ = std::fs::remove_dir_all(expected);
+    for rel in tree(actual).iter().filter(|r| !skip.contains(&r.as_str())) {
+        let to = expected.join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(actual.join(rel), &to).unwrap();
+        if let Ok(text) = std::fs::read_to_string(&to) {
+            std::fs::write(&to, fix(rel, text)).unwrap();
+        }
+    }
+}
+
 /// The names of the case folders below `root`, sorted.
 pub fn case_names(root: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(root)
@@ -159,23 +247,13 @@ pub fn case_names(root: &Path) -> Vec<String> {
     names
 }
 
-/// Whether a real Secret Service is reachable (tests/keyring/session.sh provides one). In CI (`CI=true`) its
-/// absence fails the test; elsewhere the test is skipped loudly. Returns the bus address to pass to commands.
+/// A real Secret Service (tests/keyring/session.sh provides one): the bus address to pass to commands.
 pub fn require_keyring() -> Option<String> {
-    let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS")
-        .ok()
-        .filter(|v| !v.is_empty());
-    if bus.is_none() {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!(
-                "a Secret Service is required by this test in CI: run ./scripts/test.sh, which starts one"
-            );
-        }
-        eprintln!(
-            "SKIPPED: no D-Bus session (run the tests through tests/keyring/session.sh or ./scripts/test.sh)"
-        );
-    }
-    bus
+    require_env(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "a Secret Service on a D-Bus session",
+        "run the tests through tests/keyring/session.sh or ./scripts/test.sh",
+    )
 }
 
 /// Files under `root` whose bytes contain `needle`, except those in `allowed` (absolute paths).
@@ -209,21 +287,14 @@ pub struct DockerEnv {
     pub pass2: String,
 }
 
-/// The test engine and registry (`DEVKIT_TEST_DOCKER=1`, set by ./scripts/test.sh). In CI (`CI=true`) their
-/// absence fails the test; elsewhere the test is skipped loudly.
+/// The test engine and registry (`DEVKIT_TEST_DOCKER=1`, set by ./scripts/test.sh through tests/docker/up.sh).
 pub fn require_docker() -> Option<DockerEnv> {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    if var("DEVKIT_TEST_DOCKER").is_none() {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!(
-                "the test Docker engine is required by this test in CI: run ./scripts/test.sh, which starts it"
-            );
-        }
-        eprintln!(
-            "SKIPPED: no test Docker engine (source the env file of tests/docker/up.sh, or run ./scripts/test.sh)"
-        );
-        return None;
-    }
+    require_env(
+        "DEVKIT_TEST_DOCKER",
+        "the test Docker engine and registry",
+        "source the env file of tests/docker/up.sh, or run ./scripts/test.sh",
+    )?;
     let get = |name: &str| var(name).unwrap_or_else(|| panic!("`{name}` is not set by tests/docker/up.sh"));
     Some(DockerEnv {
         docker_host: get("DOCKER_HOST"),
@@ -249,4 +320,30 @@ pub fn secrets_set(mut cmd: assert_cmd::Command, user: &str, token: &str) -> std
     .write_stdin(token.to_string())
     .output()
     .unwrap()
+}
+
+/// Makes a folder read-only for this user (root: the immutable attribute); whether it worked.
+pub fn make_read_only(dir: &Path) -> bool {
+    if Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0"))
+    {
+        // root ignores modes: the immutable attribute is what makes a folder read-only for it
+        Command::new("chattr")
+            .arg("+i")
+            .arg(dir)
+            .status()
+            .is_ok_and(|s| s.success())
+    } else {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).is_ok()
+    }
+}
+
+/// Undoes [`make_read_only`].
+pub fn undo_read_only(dir: &Path) {
+    let _ = Command::new("chattr").arg("-i").arg(dir).status();
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755));
 }

@@ -6,13 +6,35 @@ use crate::support::{TestContext, require_tool};
 use std::path::Path;
 use std::process::Command;
 
+/// The interpreter behind `python3` (a version manager's shim needs a full `PATH`; the interpreter does not).
+fn real_python(shim: &Path) -> std::path::PathBuf {
+    let out = Command::new(shim)
+        .args(["-c", "import sys; print(sys.executable)"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", crate::support::all_output(&out));
+    String::from_utf8(out.stdout).unwrap().trim().into()
+}
+
 /// Runs `devkit ARGS` on a pseudo-terminal with `steps` (`[expected, reply]` pairs); exit code and screen.
 fn drive(ctx: &TestContext, env: &[(&str, &str)], steps: &str, args: &[&str]) -> Option<(i32, String)> {
-    let python = require_tool("python3")?;
+    drive_in(ctx, &ctx.work, env, steps, args)
+}
+
+/// [`drive`] in the folder `cwd`.
+pub(crate) fn drive_in(
+    ctx: &TestContext,
+    cwd: &Path,
+    env: &[(&str, &str)],
+    steps: &str,
+    args: &[&str],
+) -> Option<(i32, String)> {
+    let python = real_python(&require_tool("python3")?);
     let steps_file = ctx.write("steps.json", steps);
     let driver = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tty/drive.py");
     let devkit = assert_cmd::cargo::cargo_bin!("devkit");
-    let out = Command::new("timeout")
+    let out = ctx
+        .command("timeout")
         .arg("60")
         .arg(python)
         .arg(driver)
@@ -20,14 +42,9 @@ fn drive(ctx: &TestContext, env: &[(&str, &str)], steps: &str, args: &[&str]) ->
         .arg("--")
         .arg(devkit)
         .args(args)
-        .env_clear()
-        .env("HOME", &ctx.home)
-        .env("XDG_CONFIG_HOME", ctx.home.join(".config"))
-        .env("XDG_DATA_HOME", ctx.home.join(".local/share"))
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("TERM", "xterm")
         .envs(env.iter().copied())
-        .current_dir(&ctx.work)
+        .current_dir(cwd)
         .output()
         .unwrap();
     Some((

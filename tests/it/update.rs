@@ -1,8 +1,9 @@
 //! `devkit update`: folder cases (`tests/cases/update/<case>/`: `v1/` and `v2/` templates, `edits/` the user's
 //! changes after `init`, `deleted` paths the user removed, `args`, expected `out/` and `exit`), plus git
-//! templates with tags, broken templates, dirty work trees, `--check` and `--dry-run`.
+//! templates with tags, broken templates, dirty work trees, `--check` and `--dry-run`. One test per case;
+//! `DEVKIT_BLESS=1 cargo test --test it update::` rewrites the expected folders and exit codes.
 
-use crate::support::{TestContext, all_output, case_names, git, tree};
+use crate::support::{TestContext, all_output, bless_tree, blessing, git, tree};
 use std::path::{Path, PathBuf};
 
 fn cases_root() -> PathBuf {
@@ -76,6 +77,13 @@ fn run_case(name: &str) {
         all_output(&out)
     );
 
+    if blessing() {
+        bless_tree(&dest, &case.join("out"), &[".devkit-answers.toml"], &|_, t| t);
+        let code = out.status.code().unwrap_or(-1);
+        if code != 0 || case.join("exit").exists() {
+            std::fs::write(case.join("exit"), format!("{code}\n")).unwrap();
+        }
+    }
     let mut actual = tree(&dest);
     actual.retain(|p| p != ".devkit-answers.toml");
     assert_eq!(
@@ -108,14 +116,18 @@ fn run_case(name: &str) {
     }
 }
 
-#[test]
-fn every_case_matches_its_expected_output() {
-    let names = case_names(&cases_root());
-    assert!(names.len() >= 8, "{names:?}");
-    for name in names {
-        run_case(&name);
-    }
-}
+golden_cases!(
+    cases_root(),
+    run_case,
+    binary_both_changed => "binary-both-changed",
+    clean_update => "clean-update",
+    conflict_rej => "conflict-rej",
+    conflicting_edit => "conflicting-edit",
+    new_question => "new-question",
+    renamed_file => "renamed-file",
+    template_removed_file => "template-removed-file",
+    user_deleted_file => "user-deleted-file",
+);
 
 #[test]
 fn git_template_updates_to_the_latest_tag_and_check_reports_it() {

@@ -57,7 +57,7 @@ if [ -s "$dir/pids" ]; then
 fi
 "$(dirname "$0")/down.sh" "$dir" >/dev/null 2>&1 || true
 
-rm -rf "$dir"/{state,spool,log,run,jobcomp.txt}
+rm -rf "$dir"/{state,spool,log,run,runc,oci.conf,jobcomp.txt}
 mkdir -p "$dir"/{munge,state,log,run,fakegpu}
 for i in $(seq 1 "$nodes"); do mkdir -p "$dir/spool/n$i"; done
 chmod 755 "$dir" "$dir/munge"
@@ -112,6 +112,17 @@ cat >"$dir/gres.conf" <<CONF
 AutoDetect=off
 Name=gpu File=$dir/fakegpu/nvidia[0-1]
 CONF
+# `srun --container=BUNDLE` with runc, when installed: RunTimeRun mode (the Create/Start split hangs with runc on
+# Slurm 22.05), container state in a private folder of DIR.
+if command -v runc >/dev/null; then
+  mkdir -p "$dir/runc" && chmod 700 "$dir/runc"
+  cat >"$dir/oci.conf" <<CONF
+RunTimeQuery="runc --root=$dir/runc state %n.%u.%j.%s.%t"
+RunTimeRun="runc --root=$dir/runc run %n.%u.%j.%s.%t -b %b"
+RunTimeKill="runc --root=$dir/runc kill -a %n.%u.%j.%s.%t"
+RunTimeDelete="runc --root=$dir/runc delete --force %n.%u.%j.%s.%t"
+CONF
+fi
 echo "export SLURM_CONF=$dir/slurm.conf" >"$dir/env"
 export SLURM_CONF=$dir/slurm.conf
 

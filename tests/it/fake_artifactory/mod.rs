@@ -6,13 +6,15 @@
 //! clients configured for the fake install real packages.
 
 mod http;
+mod tokens;
 
 use base64::Engine as _;
-use http::{Request, forward, read_request, respond};
+use http::{credentials, forward, read_request, respond};
 use std::collections::{HashMap, VecDeque};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
+use tokens::{list, revoke, tokens};
 
 /// An injected failure, answered instead of the next request.
 #[derive(Debug, Clone)]
@@ -21,19 +23,28 @@ pub enum Fault {
     Status(u16, Option<u64>),
     /// A status with an HTML body, as a proxy or a maintenance page answers.
     Html(u16),
+    /// A status with this JSON body (JFrog's `{"errors":[{"message":...}]}`).
+    Json(u16, String),
+    /// The request is carried out, then its answer is replaced by this status (a gateway that timed out).
+    AfterAction(u16),
+    /// The request is carried out, then the connection drops without an answer.
+    DropAfterAction,
+    /// Answered normally (to aim the next faults at later requests).
+    Pass,
 }
 
 #[derive(Debug, Clone)]
-struct Token {
+pub(crate) struct Token {
     id: String,
     user: String,
     exp: u64,
     lifetime: u64,
     revoked: bool,
+    description: String,
 }
 
 #[derive(Default)]
-struct State {
+pub(crate) struct State {
     users: HashMap<String, String>,
     tokens: HashMap<String, Token>,
     refresh: HashMap<String, String>,
@@ -51,7 +62,7 @@ pub struct FakeArtifactory {
     state: Arc<Mutex<State>>,
 }
 
-fn now() -> u64 {
+pub(crate) fn now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
 }
 
@@ -62,8 +73,6 @@ fn b64url(s: &str) -> String {
 impl FakeArtifactory {
     /// Starts a fake knowing `users` (name, password); `upstream` (`host:port`) receives every other request.
     pub fn start(users: &[(&str, &str)], upstream: Option<String>) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
         let state = Arc::new(Mutex::new(State {
             users: users
                 .iter()
@@ -72,17 +81,11 @@ impl FakeArtifactory {
             ..State::default()
         }));
         let shared = state.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let state = shared.clone();
-                let upstream = upstream.clone();
-                std::thread::spawn(move || {
-                    let _ = serve(stream, &state, upstream.as_deref());
-                });
-            }
+        let addr = crate::fake_http::serve(move |stream| {
+            let _ = serve(stream, &shared, upstream.as_deref());
         });
         Self {
-            url: format!("http://127.0.0.1:{port}/artifactory"),
+            url: format!("http://{addr}/artifactory"),
             state,
         }
     }
@@ -101,7 +104,7 @@ impl FakeArtifactory {
     pub fn mint(&self, user: &str, secs: i64) -> String {
         let mut st = self.state.lock().unwrap();
         let exp = (now() as i64 + secs).max(0) as u64;
-        issue(&mut st, user, exp).0
+        issue(&mut st, user, exp, "minted by hand").0
     }
 
     /// `METHOD path status` of every request, in order.
@@ -112,6 +115,20 @@ impl FakeArtifactory {
     /// Every access and refresh token ever issued.
     pub fn issued(&self) -> Vec<String> {
         self.state.lock().unwrap().issued.clone()
+    }
+
+    /// The ids of the access tokens of `user` still valid (not revoked, not expired).
+    pub fn valid_ids(&self, user: &str) -> Vec<String> {
+        let st = self.state.lock().unwrap();
+        let t = now();
+        let mut ids: Vec<String> = st
+            .tokens
+            .values()
+            .filter(|r| !r.revoked && r.exp > t && r.user == user)
+            .map(|r| r.id.clone())
+            .collect();
+        ids.sort();
+        ids
     }
 
     /// The access tokens still valid (not revoked, not expired).
@@ -127,7 +144,7 @@ impl FakeArtifactory {
 }
 
 /// Issues an access token (and a refresh token); returns (access, refresh, id).
-fn issue(st: &mut State, user: &str, exp: u64) -> (String, String, String) {
+pub(crate) fn issue(st: &mut State, user: &str, exp: u64, description: &str) -> (String, String, String) {
     st.counter += 1;
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
     let id = format!("tid-{}-{nanos:x}", st.counter);
@@ -149,6 +166,7 @@ fn issue(st: &mut State, user: &str, exp: u64) -> (String, String, String) {
             exp,
             lifetime: exp.saturating_sub(now()),
             revoked: false,
+            description: description.into(),
         },
     );
     st.refresh.insert(refresh.clone(), access.clone());
@@ -161,6 +179,12 @@ fn serve(stream: TcpStream, state: &Mutex<State>, upstream: Option<&str>) -> std
     let req = read_request(&stream)?;
     let path = req.path.split('?').next().unwrap_or_default().to_string();
     let fault = state.lock().unwrap().faults.pop_front();
+    let after = match &fault {
+        Some(Fault::AfterAction(s)) => Some(Some(*s)),
+        Some(Fault::DropAfterAction) => Some(None),
+        _ => None,
+    };
+    let fault = fault.filter(|f| after.is_none() && !matches!(f, Fault::Pass));
     let (status, ctype, extra, body) = if let Some(fault) = fault {
         match fault {
             Fault::Status(s, retry) => (
@@ -175,11 +199,16 @@ fn serve(stream: TcpStream, state: &Mutex<State>, upstream: Option<&str>) -> std
                 String::new(),
                 "<html><body>Maintenance</body></html>".into(),
             ),
+            Fault::Json(s, body) => (s, "application/json", String::new(), body),
+            Fault::AfterAction(_) | Fault::DropAfterAction | Fault::Pass => unreachable!(),
         }
     } else if path == "/artifactory/api/system/ping" && req.method == "GET" {
         (200, "text/plain", String::new(), "OK".into())
     } else if path == "/access/api/v1/tokens" && req.method == "POST" {
         let (s, b) = tokens(&mut state.lock().unwrap(), &req);
+        (s, "application/json", String::new(), b)
+    } else if path == "/access/api/v1/tokens" && req.method == "GET" {
+        let (s, b) = list(&state.lock().unwrap(), &req);
         (s, "application/json", String::new(), b)
     } else if let Some(id) = path
         .strip_prefix("/access/api/v1/tokens/")
@@ -197,8 +226,7 @@ fn serve(stream: TcpStream, state: &Mutex<State>, upstream: Option<&str>) -> std
         return Ok(());
     } else if path.starts_with("/artifactory/api/pypi/") && path.ends_with("/simple/") {
         let st = state.lock().unwrap();
-        let ok = req
-            .credentials()
+        let ok = credentials(&req)
             .is_some_and(|(u, t)| valid(&st, &t).is_some_and(|r| u.is_empty() || r.user == u));
         if ok {
             (
@@ -228,93 +256,33 @@ fn serve(stream: TcpStream, state: &Mutex<State>, upstream: Option<&str>) -> std
         .unwrap()
         .log
         .push(format!("{} {path} {status}", req.method));
-    respond(&stream, status, ctype, &extra, &body)
+    match after {
+        Some(Some(lost)) => {
+            state
+                .lock()
+                .unwrap()
+                .log
+                .push(format!("{} {path} answer replaced by {lost}", req.method));
+            respond(
+                &stream,
+                lost,
+                "text/html",
+                "",
+                "<html><body>Gateway Timeout</body></html>",
+            )
+        }
+        Some(None) => {
+            state
+                .lock()
+                .unwrap()
+                .log
+                .push(format!("{} {path} answer dropped", req.method));
+            Ok(())
+        }
+        None => respond(&stream, status, ctype, &extra, &body),
+    }
 }
 
-fn valid<'a>(st: &'a State, token: &str) -> Option<&'a Token> {
+pub(crate) fn valid<'a>(st: &'a State, token: &str) -> Option<&'a Token> {
     st.tokens.get(token).filter(|r| !r.revoked && r.exp > now())
-}
-
-fn err(status: u16, message: &str) -> (u16, String) {
-    (
-        status,
-        serde_json::json!({"errors": [{"code": "UNAUTHORIZED", "message": message}]}).to_string(),
-    )
-}
-
-fn tokens(st: &mut State, req: &Request) -> (u16, String) {
-    let form = req.form();
-    let grant = form
-        .get("grant_type")
-        .map_or("client_credentials", String::as_str);
-    let (user, old_access, old_lifetime) = match grant {
-        "refresh_token" => {
-            let Some(rt) = form.get("refresh_token") else {
-                return err(400, "refresh_token missing");
-            };
-            let Some(access) = st.refresh.remove(rt) else {
-                return err(401, "invalid refresh token");
-            };
-            let old = st.tokens.get(&access).cloned();
-            let user = old.as_ref().map(|r| r.user.clone()).unwrap_or_default();
-            (user, Some(access), old.map(|r| r.lifetime))
-        }
-        _ => {
-            let Some((u, p)) = req.credentials() else {
-                return err(401, "authentication required");
-            };
-            let allowed = if u.is_empty() {
-                valid(st, &p).map(|r| r.user.clone())
-            } else if st.users.get(&u) == Some(&p) {
-                Some(u.clone())
-            } else {
-                None
-            };
-            let Some(user) = allowed else {
-                return err(401, "Bad credentials");
-            };
-            if form.get("username").is_some_and(|n| n != &user) {
-                return err(403, "non-admin users can only create tokens for themselves");
-            }
-            (user, None, None)
-        }
-    };
-    if let Some(old) = old_access
-        && let Some(rec) = st.tokens.get_mut(&old)
-    {
-        rec.revoked = true;
-    }
-    let lifetime = st
-        .lifetime
-        .or_else(|| form.get("expires_in").and_then(|e| e.parse().ok()))
-        .or(old_lifetime)
-        .unwrap_or(3600);
-    let (access, refresh, id) = issue(st, &user, now() + lifetime);
-    (
-        200,
-        serde_json::json!({
-            "token_id": id, "access_token": access, "refresh_token": refresh, "expires_in": lifetime,
-            "scope": "applied-permissions/user", "token_type": "Bearer",
-        })
-        .to_string(),
-    )
-}
-
-fn revoke(st: &mut State, req: &Request, id: &str) -> u16 {
-    let Some(caller) = req.credentials().and_then(|(_, t)| valid(st, &t).cloned()) else {
-        return 401;
-    };
-    let Some((access, rec)) = st.tokens.iter_mut().find(|(_, r)| r.id == id) else {
-        return 404;
-    };
-    if rec.user != caller.user {
-        return 403;
-    }
-    if rec.revoked {
-        return 204;
-    }
-    rec.revoked = true;
-    let access = access.clone();
-    st.refresh.retain(|_, a| *a != access);
-    200
 }

@@ -3,13 +3,15 @@
 //! runners; GitLab's status codes and error bodies; pagination with `Link` and `x-*` headers; a request log;
 //! fault injection (429 with `Retry-After`, 5xx, HTML pages).
 
+mod push_fault;
 mod routes;
+mod runners;
 pub mod state;
 
+pub use crate::fake_http::{Request, decode};
 pub use state::{Fault, Logged, State};
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -19,39 +21,15 @@ pub struct FakeGitlab {
     state: Arc<Mutex<State>>,
 }
 
-/// An HTTP request as the fake sees it.
-pub struct Request {
-    pub method: String,
-    pub path: String,
-    pub query: Vec<(String, String)>,
-    pub headers: Vec<(String, String)>,
-    pub body: String,
-    pub host: String,
-}
-
-impl Request {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    pub fn param(&self, name: &str) -> Option<String> {
-        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
-    }
-
-    /// The JSON body (GitLab also takes form bodies; devkit sends JSON).
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
-    }
-}
-
 /// An HTTP response.
 pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// Close the connection without answering.
+    pub drop: bool,
+    /// Seconds to wait before answering.
+    pub delay: u64,
 }
 
 impl Response {
@@ -64,6 +42,8 @@ impl Response {
             } else {
                 body.to_string()
             },
+            drop: false,
+            delay: 0,
         }
     }
 
@@ -72,6 +52,8 @@ impl Response {
             status,
             headers: vec![("content-type".into(), content_type.into())],
             body: body.into(),
+            drop: false,
+            delay: 0,
         }
     }
 }
@@ -80,8 +62,6 @@ impl FakeGitlab {
     /// Starts a fake with one user `ada` (id 1) whose token `glpat-ada-api` has the `api` scope; repositories
     /// of created projects are bare repositories under `repos`.
     pub fn start(repos: &Path) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let url = format!("http://{}", listener.local_addr().unwrap());
         let state = Arc::new(Mutex::new(State::new(repos)));
         {
             let mut s = state.lock().unwrap();
@@ -89,14 +69,12 @@ impl FakeGitlab {
             s.add_token(ada, "glpat-ada-api", &["api"], None);
         }
         let shared = state.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let state = shared.clone();
-                std::thread::spawn(move || {
-                    let _ = serve(stream, &state);
-                });
-            }
-        });
+        let url = format!(
+            "http://{}",
+            crate::fake_http::serve(move |stream| {
+                let _ = serve(stream, &shared);
+            })
+        );
         Self { url, state }
     }
 
@@ -117,107 +95,27 @@ impl FakeGitlab {
 }
 
 fn serve(stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut line = String::new();
-    reader.read_line(&mut line)?;
-    let mut parts = line.split_whitespace();
-    let method = parts.next().unwrap_or("").to_string();
-    let target = parts.next().unwrap_or("/").to_string();
-    let mut headers = Vec::new();
-    loop {
-        let mut h = String::new();
-        if reader.read_line(&mut h)? == 0 || h.trim().is_empty() {
-            break;
-        }
-        if let Some((k, v)) = h.split_once(':') {
-            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
-        }
-    }
-    let length = headers
-        .iter()
-        .find(|(k, _)| k == "content-length")
-        .and_then(|(_, v)| v.parse::<usize>().ok())
-        .unwrap_or(0);
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body)?;
-    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
-    let query = query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode(k), decode(v))
-        })
-        .collect();
-    let host = headers
-        .iter()
-        .find(|(k, _)| k == "host")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
-    let request = Request {
-        method,
-        path: path.to_string(),
-        query,
-        headers,
-        body: String::from_utf8_lossy(&body).into_owned(),
-        host,
-    };
+    let request = crate::fake_http::read_request(&stream)?;
     let response = {
         let mut s = state.lock().unwrap();
         s.log.push(Logged {
             method: request.method.clone(),
-            target: target.clone(),
+            target: request.target.clone(),
             headers: request.headers.clone(),
-            body: request.body.clone(),
+            body: request.text(),
         });
         routes::handle(&mut s, &request)
     };
-    let mut out = stream;
-    let mut head = format!("HTTP/1.1 {} X\r\n", response.status);
-    for (k, v) in &response.headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
+    if response.drop {
+        return Ok(());
     }
-    head.push_str(&format!(
-        "content-length: {}\r\nconnection: close\r\n\r\n",
-        response.body.len()
-    ));
-    out.write_all(head.as_bytes())?;
-    out.write_all(response.body.as_bytes())?;
-    out.flush()
-}
-
-/// Percent-decoding of a query or path segment.
-pub fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
-                match u8::from_str_radix(hex, 16) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 3;
-                    }
-                    Err(_) => {
-                        out.push(b'%');
-                        i += 1;
-                    }
-                }
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    std::thread::sleep(std::time::Duration::from_secs(response.delay));
+    crate::fake_http::respond(
+        &stream,
+        response.status,
+        &response.headers,
+        response.body.as_bytes(),
+    )
 }
 
 /// A test context wired to a fake GitLab: `devkit` sees it as `gitlab.url`, uses the file secret store and

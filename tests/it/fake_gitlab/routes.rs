@@ -1,13 +1,14 @@
 //! The fake GitLab's endpoints, with GitLab's status codes and error bodies.
 
-use super::state::{Fault, Key, MAINTAINER, Project, Runner, State, Token};
+use super::runners::{create_runner, delete_runner, reset_runner, verify_runner};
+use super::state::{Fault, Key, Project, State, Token};
 use super::{Request, Response, decode};
 use serde_json::{Value, json};
 
 const HTML: &str =
     "<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body>Please sign in</body></html>\n";
 
-fn message(status: u16, text: &str) -> Response {
+pub(super) fn message(status: u16, text: &str) -> Response {
     Response::json(status, json!({ "message": text }))
 }
 
@@ -27,6 +28,38 @@ fn insufficient_scope(scope: &str) -> Response {
 }
 
 pub fn handle(s: &mut State, req: &Request) -> Response {
+    if let Some(i) = s
+        .targeted
+        .iter()
+        .position(|(m, p, _)| *m == req.method && *p == req.path)
+    {
+        let (_, _, fault) = s.targeted.remove(i);
+        return match fault {
+            Fault::AfterAction { status } => {
+                let _done = serve_route(s, req);
+                Response::text(
+                    status,
+                    "text/html",
+                    "<html><body>504 Gateway Time-out</body></html>",
+                )
+            }
+            Fault::DropAfterAction => {
+                let _done = serve_route(s, req);
+                Response {
+                    drop: true,
+                    ..Response::text(200, "text/plain", "")
+                }
+            }
+            Fault::SlowAfterAction { secs } => Response {
+                delay: secs,
+                ..serve_route(s, req)
+            },
+            other => {
+                s.faults.push_front(other);
+                handle(s, req)
+            }
+        };
+    }
     if let Some(fault) = s.faults.pop_front() {
         return match fault {
             Fault::Status { status, retry_after } => {
@@ -41,8 +74,16 @@ pub fn handle(s: &mut State, req: &Request) -> Response {
                 r
             }
             Fault::Html { status } => Response::text(status, "text/html", HTML),
+            Fault::AfterAction { .. } | Fault::DropAfterAction | Fault::SlowAfterAction { .. } => {
+                s.inject_on(&req.method, &req.path, fault);
+                handle(s, req)
+            }
         };
     }
+    serve_route(s, req)
+}
+
+fn serve_route(s: &mut State, req: &Request) -> Response {
     if s.html_everywhere {
         return Response::text(200, "text/html; charset=utf-8", HTML);
     }
@@ -51,10 +92,18 @@ pub fn handle(s: &mut State, req: &Request) -> Response {
     };
     let segments: Vec<String> = path.trim_start_matches('/').split('/').map(decode).collect();
     let seg: Vec<&str> = segments.iter().map(String::as_str).collect();
-    let base = format!("http://{}", req.host);
+    let base = format!("http://{}", req.header("host").unwrap_or_default());
     match (req.method.as_str(), seg.as_slice()) {
         ("GET", ["version"]) => Response::json(200, json!({"version": "17.11.0", "revision": "fake"})),
         ("POST", ["runners", "verify"]) => verify_runner(s, req),
+        ("POST", ["runners", id, "reset_authentication_token"]) => {
+            let id = id.to_string();
+            match authenticate(s, req) {
+                Ok(t) if has(&t, &["api", "manage_runner"]) => reset_runner(s, &id),
+                Ok(_) => insufficient_scope("manage_runner"),
+                Err(r) => r,
+            }
+        }
         ("DELETE", ["runners"]) => delete_runner(s, req),
         _ => {
             let token = match authenticate(s, req) {
@@ -191,7 +240,7 @@ fn authenticated(s: &mut State, req: &Request, token: &Token, seg: &[&str], base
     }
 }
 
-fn visible(s: &State, id: &str, user: u64) -> Option<Project> {
+pub(super) fn visible(s: &State, id: &str, user: u64) -> Option<Project> {
     s.projects
         .iter()
         .find(|p| p.path_with_namespace == id || p.id.to_string() == id)
@@ -262,77 +311,6 @@ fn add_key(s: &mut State, req: &Request, token: &Token) -> Response {
         key: key.into(),
     });
     Response::json(201, json!({"id": id, "title": title, "key": key}))
-}
-
-fn create_runner(s: &mut State, req: &Request, token: &Token) -> Response {
-    let body = req.json();
-    if body["runner_type"].as_str() != Some("project_type") {
-        return Response::json(
-            400,
-            json!({"error": "runner_type is missing, runner_type does not have a valid value"}),
-        );
-    }
-    let Some(project_id) = body["project_id"].as_u64() else {
-        return Response::json(400, json!({"error": "project_id is missing"}));
-    };
-    let Some(p) = visible(s, &project_id.to_string(), token.user_id) else {
-        return message(404, "404 Project Not Found");
-    };
-    if p.members.get(&token.user_id).copied().unwrap_or(0) < MAINTAINER {
-        return message(403, "403 Forbidden");
-    }
-    let tags: Vec<String> = body["tag_list"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|t| t.as_str().map(Into::into)).collect())
-        .unwrap_or_default();
-    let run_untagged = body["run_untagged"].as_bool().unwrap_or(true);
-    if tags.is_empty() && !run_untagged {
-        return Response::json(
-            400,
-            json!({"message": {"tags_list": ["can not be empty when runner is not allowed to pick untagged jobs"]}}),
-        );
-    }
-    let id = s.id();
-    let token = format!("glrt-fake{id}x{}", s.log.len());
-    s.runners.push(Runner {
-        id,
-        token: token.clone(),
-        project_id,
-        description: body["description"].as_str().unwrap_or("").into(),
-        tags,
-        locked: body["locked"].as_bool().unwrap_or(false),
-        run_untagged,
-        verified: false,
-    });
-    Response::json(201, json!({"id": id, "token": token, "token_expires_at": null}))
-}
-
-fn verify_runner(s: &mut State, req: &Request) -> Response {
-    let body = req.json();
-    let token = body["token"].as_str().unwrap_or("");
-    match s.runners.iter_mut().find(|r| r.token == token) {
-        Some(r) if body["system_id"].as_str().is_some_and(|v| !v.is_empty()) => {
-            r.verified = true;
-            Response::json(
-                200,
-                json!({"id": r.id, "token": r.token, "token_expires_at": null}),
-            )
-        }
-        Some(_) => Response::json(400, json!({"error": "system_id is missing"})),
-        None => message(403, "403 Forbidden"),
-    }
-}
-
-fn delete_runner(s: &mut State, req: &Request) -> Response {
-    let body = req.json();
-    let token = body["token"].as_str().unwrap_or("");
-    match s.runners.iter().position(|r| r.token == token) {
-        Some(i) => {
-            s.runners.remove(i);
-            Response::json(204, Value::Null)
-        }
-        None => message(403, "403 Forbidden"),
-    }
 }
 
 /// GitLab's offset pagination: `page`, `per_page` (default 20, capped), `Link`, `x-*` headers.

@@ -68,6 +68,12 @@ pub enum Fault {
     Status { status: u16, retry_after: Option<u64> },
     /// A proxy's HTML page with this status.
     Html { status: u16 },
+    /// The request is carried out, then its answer is replaced by a gateway's HTML page with this status.
+    AfterAction { status: u16 },
+    /// The request is carried out, then the connection drops without an answer.
+    DropAfterAction,
+    /// The request is carried out, and the answer comes after this many seconds (past the client's timeout).
+    SlowAfterAction { secs: u64 },
 }
 
 /// A request as received.
@@ -96,12 +102,18 @@ pub struct State {
     pub keys: Vec<Key>,
     pub runners: Vec<Runner>,
     pub faults: VecDeque<Fault>,
+    /// Faults for the next request with this method and path (checked before `faults`).
+    pub targeted: Vec<(String, String, Fault)>,
     /// Every answer is an HTML sign-in page (a URL that is not a GitLab API).
     pub html_everywhere: bool,
     /// Largest `per_page` honoured (GitLab: 100).
     pub max_per_page: usize,
     pub log: Vec<Logged>,
     pub repos: PathBuf,
+    /// The next created project's repository refuses pushes until [`State::release_held`] (push_fault.rs).
+    pub fail_next_push: bool,
+    /// Repositories held away, with where they belong.
+    pub held: Vec<(PathBuf, PathBuf)>,
     next_id: u64,
 }
 
@@ -115,10 +127,13 @@ impl State {
             keys: Vec::new(),
             runners: Vec::new(),
             faults: VecDeque::new(),
+            targeted: Vec::new(),
             html_everywhere: false,
             max_per_page: 100,
             log: Vec::new(),
             repos: repos.to_path_buf(),
+            fail_next_push: false,
+            held: Vec::new(),
             next_id: 100,
         }
     }
@@ -180,6 +195,7 @@ impl State {
             "git init --bare: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+        self.hold_if_asked(&repo);
         self.projects.push(Project {
             id,
             path_with_namespace: path.into(),
@@ -205,6 +221,11 @@ impl State {
         for _ in 0..n {
             self.faults.push_back(fault.clone());
         }
+    }
+
+    /// Answers the next `METHOD path` request with `fault`.
+    pub fn inject_on(&mut self, method: &str, path: &str, fault: Fault) {
+        self.targeted.push((method.into(), path.into(), fault));
     }
 
     pub fn project_json(&self, p: &Project, base: &str) -> serde_json::Value {
