@@ -30,28 +30,47 @@ fn helper_check(ctx: &Context<'_>) -> Option<Check> {
     }
     let name = "docker credential helper";
     let program = format!("docker-credential-{}", configure::DOCKER_HELPER);
-    let Some(path) = super::process::which(&program, ctx.path.as_deref()) else {
+    let on_path = super::process::which(&program, ctx.path.as_deref());
+    // The one shipped with this devkit, when docker cannot find any: its answer is still worth checking.
+    let beside = || {
+        let p = std::env::current_exe().ok()?.parent()?.join(&program);
+        p.is_file().then_some(p)
+    };
+    let Some(path) = on_path.clone().or_else(beside) else {
         return Some(
             Check::new(
                 name,
                 Status::Fail,
-                format!("`{program}` is not on PATH: docker and skopeo get no credentials for `{host}`"),
+                format!("`{program}` is not installed: docker and skopeo get no credentials for `{host}`"),
             )
-            .hint("install devkit's binaries in a folder on PATH (they ship together)"),
+            .hint("install devkit again (`cargo install` puts its three programs together)"),
         );
     };
     let set_hint = format!(
         "store one: `devkit secrets set registry --host {host} --username USER --token-stdin` (or the Artifactory token when the registry is served by it)"
     );
     match ask_helper(&path, &host, ctx.timeout) {
+        Err(why) => Some(
+            Check::new(name, Status::Fail, format!("`{program} get` for `{host}`: {why}")).hint(set_hint),
+        ),
+        Ok(user) if on_path.is_none() => Some(
+            Check::new(
+                name,
+                Status::Warn,
+                format!(
+                    "`{program}` answers for `{host}` (user `{user}`) but is not on PATH, where docker looks"
+                ),
+            )
+            .hint(format!(
+                "add `{}` to PATH",
+                path.parent().map(|d| d.display().to_string()).unwrap_or_default()
+            )),
+        ),
         Ok(user) => Some(Check::new(
             name,
             Status::Ok,
             format!("`{program}` answers for `{host}` (user `{user}`)"),
         )),
-        Err(why) => Some(
-            Check::new(name, Status::Fail, format!("`{program} get` for `{host}`: {why}")).hint(set_hint),
-        ),
     }
 }
 
