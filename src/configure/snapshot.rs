@@ -92,19 +92,6 @@ pub(super) fn owner_of(_: &std::fs::Metadata) -> Option<(u32, u32)> {
     None
 }
 
-pub(super) fn set_mode(path: &Path, mode: u32) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (path, mode);
-        Ok(())
-    }
-}
-
 /// Bytes as base64 in the journal.
 mod b64 {
     use base64::Engine as _;

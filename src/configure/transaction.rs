@@ -9,8 +9,9 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 pub use super::faults::{CRASH_WRITE_VAR, FAIL_WRITE_VAR, Faults};
+use super::snapshot::mode_of;
 pub use super::snapshot::{Snapshot, resolve};
-use super::snapshot::{mode_of, set_mode};
+use crate::atomic_file::set_mode;
 
 /// The journal's file name in the data folder.
 pub const JOURNAL: &str = "configure-journal.json";
