@@ -93,7 +93,8 @@ pub fn existing_mode(path: &Path) -> Option<u32> {
     }
 }
 
-fn set_mode(path: &Path, mode: u32) -> std::io::Result<()> {
+/// Sets the permission bits of `path` (unix; a no-op elsewhere).
+pub fn set_mode(path: &Path, mode: u32) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -19,6 +19,9 @@ pub enum SecretsCommand {
 pub enum SecretTarget {
     /// The Artifactory of the site profile (`artifactory.url`).
     Artifactory,
+    /// A container registry, named with `--host HOST[:PORT]` (default: the site's `artifactory.docker_registry`);
+    /// `docker-credential-devkit` and `devkit images` use it before the Artifactory entry.
+    Registry,
 }
 
 /// Arguments of `devkit secrets set`.
@@ -27,6 +30,9 @@ pub struct SecretsSetArgs {
     /// What the credential is for.
     #[arg(value_enum)]
     pub target: SecretTarget,
+    /// The registry host (`registry` only), as docker names it: `host[:port]`, no scheme or path.
+    #[arg(long, value_name = "HOST[:PORT]")]
+    pub host: Option<String>,
     /// The user name the token belongs to.
     #[arg(long, value_name = "USER")]
     pub username: String,
@@ -41,6 +47,9 @@ pub struct SecretsRemoveArgs {
     /// What the credential is for.
     #[arg(value_enum)]
     pub target: SecretTarget,
+    /// The registry host (`registry` only), as docker names it: `host[:port]`, no scheme or path.
+    #[arg(long, value_name = "HOST[:PORT]")]
+    pub host: Option<String>,
     /// The user name of the entry.
     #[arg(long, value_name = "USER")]
     pub username: String,
@@ -59,7 +68,7 @@ pub enum ConfigureClient {
     Conda,
     /// docker: `credHelpers` in `~/.docker/config.json` → `docker-credential-devkit`.
     Docker,
-    /// cargo: crates.io replaced by the Artifactory sparse index in `~/.cargo/config.toml`.
+    /// cargo: crates.io replaced by the Artifactory sparse index in `~/.cargo/config.toml`, token via `cargo-credential-devkit`.
     Cargo,
     /// All of the above.
     All,
@@ -74,7 +83,7 @@ pub struct ConfigureArgs {
     /// Print what would change (a diff with secrets masked) and write nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Remove what devkit added for this client, restoring what it replaced.
+    /// Remove what devkit added for this client: files not edited since get their exact original bytes back.
     #[arg(long)]
     pub undo: bool,
     /// The Artifactory user whose stored token to use (default: the only one stored).

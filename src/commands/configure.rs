@@ -1,17 +1,18 @@
 //! `devkit configure <client>`: writes each client's configuration from the site profile and the stored token,
 //! shows a masked diff with `--dry-run`, and takes back exactly what it added with `--undo`.
 
-use crate::atomic_file::{FileLock, Mode, ensure_private_dir, stage};
+use crate::atomic_file::{FileLock, ensure_private_dir};
 use crate::cli::{ConfigureArgs, ConfigureClient};
 use crate::commands::{artifactory_session, secret_store};
-use crate::configure::{self, Client, Credential, FileChange, OWNED_FILE, Owned, Target};
+use crate::configure::transaction::{self, Faults, TxnError};
+use crate::configure::{self, Client, Credential, FileChange, OWNED_FILE, Owned, Pass, Target};
 use crate::error::{ExitStatus, UserError};
 use crate::printer::Printer;
 use crate::secret::{Secret, redact_in};
 use crate::settings::Settings;
 use crate::store::{SecretStore, StoreKind, host_of, service_for_host};
 use anyhow::{Context, Result};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Runs `devkit configure`.
 pub fn run(args: &ConfigureArgs, settings: &Settings, printer: &Printer) -> Result<ExitStatus> {
@@ -36,45 +37,38 @@ fn apply(
 ) -> Result<ExitStatus> {
     let data_dir = &settings.paths.data_dir;
     let _lock = if args.dry_run {
+        if data_dir.join(transaction::JOURNAL).exists() {
+            printer.warn("an earlier run was interrupted: the next run first restores the files it changed");
+        }
         None
     } else {
         ensure_private_dir(data_dir).with_context(|| format!("cannot create `{}`", data_dir.display()))?;
-        Some(FileLock::acquire(&data_dir.join("configure.lock"))?)
-    };
-    let mut owned = Owned::load(data_dir).map_err(|e| {
-        UserError::with_hint(
-            format!("`{}` is malformed: {e}", data_dir.join(OWNED_FILE).display()),
-            "fix or remove it (devkit then forgets what it added)",
-        )
-    })?;
-    let before = owned.clone();
-    let read = |p: &Path| match std::fs::read_to_string(p) {
-        Ok(t) => Ok(Some(t)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
+        let lock = FileLock::acquire(&data_dir.join("configure.lock"))?;
+        recover(data_dir, printer)?;
+        Some(lock)
     };
     if args.undo {
-        let (changes, keyring) = configure::undo(clients, &mut owned, &read)?;
+        let (pass, keyring) = Pass::undo(data_dir, clients)?;
         let store = if keyring.is_empty() {
             None
         } else {
             Some(secret_store::open(settings, printer)?.0)
         };
         if args.dry_run {
-            show_diffs(&changes, &[], printer)?;
+            show_diffs(&pass.changes, &[], printer)?;
             for (service, user) in &keyring {
                 printer.info(format!("would remove the keyring entry `{service}` / `{user}`"));
             }
             return Ok(ExitStatus::Success);
         }
-        write_changes(&changes, record(&owned, &before, data_dir)?, printer)?;
+        write_changes(&pass, printer)?;
         if let Some(store) = store {
             for (service, user) in &keyring {
                 store.delete(service, user)?;
                 printer.status("Removed", format!("keyring entry `{service}` / `{user}`"));
             }
         }
-        finish(&owned, &before, &changes, printer);
+        finish(&pass, printer);
         return Ok(ExitStatus::Success);
     }
     let target = target(settings)?;
@@ -98,11 +92,13 @@ fn apply(
             token: Secret::new(""),
         }
     };
-    if clients.contains(&Client::Docker) {
-        let service = service_for_host(&target.docker_host());
-        if store.users(&service)?.is_empty() {
+    // The site's registry is served by its Artifactory: with the Artifactory credential in hand the helper will
+    // answer, and the keyring need not be asked again.
+    if clients.contains(&Client::Docker) && !needs_token {
+        let host = target.docker_host();
+        if !crate::images::credentials::known(&store, &host, &target.artifactory)? {
             printer.warn(format!(
-                "no token stored for `{service}`: docker-credential-devkit will answer \"not found\" until one is"
+                "no token stored for `{host}`: docker-credential-devkit will answer \"not found\" until one is (`devkit secrets set registry --host {host} ...`)"
             ));
         }
     }
@@ -111,11 +107,11 @@ fn apply(
     for client in clients {
         ops.extend(configure::plan(*client, &target, &cred, !twine_keyring));
     }
-    let changes = configure::compute(&ops, &mut owned, &read)?;
+    let mut pass = Pass::configure(data_dir, &ops)?;
     let keyring_needed = twine_keyring && clients.contains(&Client::Twine);
     let upload = target.pypi_upload();
     if args.dry_run {
-        show_diffs(&changes, &[&cred.token], printer)?;
+        show_diffs(&pass.changes, &[&cred.token], printer)?;
         if keyring_needed && store.get(&upload, &cred.user)?.as_ref() != Some(&cred.token) {
             printer.info(format!(
                 "would store the token in the keyring for twine under `{upload}` / `{}`",
@@ -125,9 +121,9 @@ fn apply(
         return Ok(ExitStatus::Success);
     }
     if keyring_needed {
-        owned.own_keyring(Client::Twine.name(), &upload, &cred.user);
+        pass.owned.own_keyring(Client::Twine.name(), &upload, &cred.user);
     }
-    write_changes(&changes, record(&owned, &before, data_dir)?, printer)?;
+    write_changes(&pass, printer)?;
     if keyring_needed && store.get(&upload, &cred.user)?.as_ref() != Some(&cred.token) {
         store.set(&upload, &cred.user, &cred.token)?;
         printer.status(
@@ -135,7 +131,7 @@ fn apply(
             format!("token for twine in the keyring under `{upload}`"),
         );
     }
-    finish(&owned, &before, &changes, printer);
+    finish(&pass, printer);
     Ok(ExitStatus::Success)
 }
 
@@ -178,11 +174,14 @@ fn show_diffs(changes: &[FileChange], secrets: &[&Secret], printer: &Printer) ->
     for change in changes.iter().filter(|c| c.changed()) {
         any = true;
         let name = change.path.display().to_string();
-        let diff = similar::TextDiff::from_lines(&change.old, &change.new)
-            .unified_diff()
-            .header(&name, &name)
-            .to_string();
-        printer.data(&redact_in(&diff, secrets))?;
+        let old = change.old.as_deref().unwrap_or_default();
+        let new = change.new.as_deref().unwrap_or_default();
+        let mut options = diffy::DiffOptions::new();
+        options
+            .set_original_filename(name.clone())
+            .set_modified_filename(name);
+        let patch = options.create_patch(old, new).to_string();
+        printer.data(&mask_passwords(&redact_in(&patch, secrets)))?;
     }
     if !any {
         printer.info("unchanged: nothing to write");
@@ -190,48 +189,49 @@ fn show_diffs(changes: &[FileChange], secrets: &[&Secret], printer: &Printer) ->
     Ok(())
 }
 
-/// The ownership record to write, if it changed.
-fn record(owned: &Owned, before: &Owned, data_dir: &Path) -> Result<Option<(PathBuf, String)>> {
-    if owned == before {
-        return Ok(None);
+/// Rolls back a run that was interrupted between two renames.
+fn recover(data_dir: &Path, printer: &Printer) -> Result<()> {
+    if configure::recover(data_dir).map_err(txn_error)? {
+        printer.warn("an earlier run was interrupted: its files were restored as they were before it");
     }
-    let text = owned.render().context("cannot serialise the ownership record")?;
-    Ok(Some((data_dir.join(OWNED_FILE), text)))
+    Ok(())
 }
 
-/// Writes every changed file and the record in two steps: all are staged beside their targets first (a
-/// read-only folder or a full disk stops everything with nothing changed), then renamed into place.
-fn write_changes(changes: &[FileChange], record: Option<(PathBuf, String)>, printer: &Printer) -> Result<()> {
-    let mut staged = Vec::new();
-    for change in changes.iter().filter(|c| c.changed() && !c.new.is_empty()) {
-        let mode = if change.private {
-            Mode::Private
-        } else {
-            Mode::KeepOrPublic
-        };
-        staged.push(
-            stage(&change.path, change.new.as_bytes(), mode)
-                .with_context(|| format!("cannot write `{}`", change.path.display()))?,
-        );
+fn txn_error(e: TxnError) -> anyhow::Error {
+    let hint = e.hint();
+    UserError::with_hint(e.to_string(), hint).into()
+}
+
+/// Values after `password`, `passwd`, `auth` or `secret` keywords, masked in diffs of private files.
+fn mask_passwords(diff: &str) -> String {
+    static RE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"(?i)\b(password|passwd|auth|secret)("?\s*[=:]?\s*)("(?:[^"\\]|\\.)*"|[^\s",}]+)"#,
+        )
+        .ok()
+    });
+    match RE.as_ref() {
+        Some(re) => re
+            .replace_all(diff, |c: &regex::Captures<'_>| {
+                let quoted = c[3].starts_with('"');
+                format!("{}{}{}", &c[1], &c[2], if quoted { "\"****\"" } else { "****" })
+            })
+            .into_owned(),
+        None => String::new(),
     }
-    if let Some((path, text)) = &record {
-        staged.push(
-            stage(path, text.as_bytes(), Mode::Private)
-                .with_context(|| format!("cannot write `{}`", path.display()))?,
-        );
-    }
-    for file in staged {
-        let shown = file.path().display().to_string();
-        file.commit().with_context(|| format!("cannot write `{shown}`"))?;
-    }
-    for change in changes {
+}
+
+/// Writes every changed file and the records in one transaction (nothing changes unless everything does).
+fn write_changes(pass: &Pass, printer: &Printer) -> Result<()> {
+    pass.commit(&Faults::from_env()).map_err(txn_error)?;
+    for change in &pass.changes {
         let shown = change.path.display();
         if !change.changed() {
             printer.status("Unchanged", shown);
-        } else if change.new.is_empty() {
-            // Everything in it was devkit's: the file goes, as it was before devkit.
-            fs_err::remove_file(&change.path)?;
+        } else if change.new.is_none() {
             printer.status("Removed", shown);
+        } else if change.old.is_none() {
+            printer.status("Created", shown);
         } else {
             printer.status("Updated", shown);
         }
@@ -239,8 +239,8 @@ fn write_changes(changes: &[FileChange], record: Option<(PathBuf, String)>, prin
     Ok(())
 }
 
-fn finish(owned: &Owned, before: &Owned, changes: &[FileChange], printer: &Printer) {
-    if changes.iter().all(|c| !c.changed()) && owned == before {
+fn finish(pass: &Pass, printer: &Printer) {
+    if pass.unchanged() {
         printer.info("unchanged: everything was already configured");
     }
 }
@@ -286,15 +286,9 @@ pub fn remove_secrets(settings: &Settings, printer: &Printer) -> Result<()> {
     let data_dir = &settings.paths.data_dir;
     ensure_private_dir(data_dir).with_context(|| format!("cannot create `{}`", data_dir.display()))?;
     let _lock = FileLock::acquire(&data_dir.join("configure.lock"))?;
-    let mut owned = Owned::load(data_dir).map_err(|e| UserError::new(format!("`{OWNED_FILE}`: {e}")))?;
-    let before = owned.clone();
-    let read = |p: &Path| match std::fs::read_to_string(p) {
-        Ok(t) => Ok(Some(t)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
-    };
-    let (changes, keyring) = configure::undo_secrets(&mut owned, &read)?;
-    write_changes(&changes, record(&owned, &before, data_dir)?, printer)?;
+    recover(data_dir, printer)?;
+    let (pass, keyring) = Pass::undo_secrets(data_dir)?;
+    write_changes(&pass, printer)?;
     if !keyring.is_empty() {
         let store = secret_store::open(settings, printer)?.0;
         for (service, user) in &keyring {

@@ -4,6 +4,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use crate::env_vars::EnvVars;
+use crate::images::credentials::resolve;
 use crate::secret::Secret;
 use crate::settings::{Overrides, Settings};
 use crate::store::{self, SecretStore, StoreKind, host_of, service_for_host};
@@ -13,6 +14,22 @@ use std::process::ExitCode;
 
 /// What docker prints when a helper has nothing for a server.
 const NOT_FOUND: &str = "credentials not found in native keychain";
+
+/// The settings and the secret store of a helper process (no flags, no output: its stdout is the protocol's).
+pub fn open_quietly() -> Result<(Settings, SecretStore)> {
+    let global = Overrides {
+        site: std::env::var_os(EnvVars::DEVKIT_SITE).map(Into::into),
+        set: Vec::new(),
+    };
+    let settings = Settings::from_env(&global)?;
+    let forced = settings
+        .secret_store
+        .as_deref()
+        .map(str::parse::<StoreKind>)
+        .transpose()?;
+    let (store, _) = store::select(forced, &settings.paths.data_dir)?;
+    Ok((settings, store))
+}
 
 /// Runs one action; the exit code docker expects.
 pub fn main(action: Option<&str>) -> ExitCode {
@@ -34,17 +51,7 @@ fn run(action: Option<&str>) -> Result<ExitCode> {
     if !matches!(action, "get" | "store" | "erase" | "list") {
         bail!("unknown action `{action}`: expected get, store, erase, list or version");
     }
-    let global = Overrides {
-        site: std::env::var_os(EnvVars::DEVKIT_SITE).map(Into::into),
-        set: Vec::new(),
-    };
-    let settings = Settings::from_env(&global)?;
-    let forced = settings
-        .secret_store
-        .as_deref()
-        .map(str::parse::<StoreKind>)
-        .transpose()?;
-    let (store, _) = store::select(forced, &settings.paths.data_dir)?;
+    let (settings, store) = open_quietly()?;
     let mut input = zeroize::Zeroizing::new(String::new());
     if action != "list" {
         std::io::stdin()
@@ -55,10 +62,10 @@ fn run(action: Option<&str>) -> Result<ExitCode> {
     match action {
         "get" => {
             let server = input.trim();
-            match lookup(&store, server)? {
-                Some((user, token)) => {
-                    let answer =
-                        serde_json::json!({"ServerURL": server, "Username": user, "Secret": token.expose()});
+            match resolve(&store, server, &settings.site.artifactory)? {
+                Some(found) => {
+                    let c = found.credentials;
+                    let answer = serde_json::json!({"ServerURL": server, "Username": c.username, "Secret": c.password.expose()});
                     writeln!(out, "{answer}")?;
                 }
                 None => {
@@ -97,15 +104,4 @@ fn run(action: Option<&str>) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The first user with a token for `server`'s host, and the token.
-fn lookup(store: &SecretStore, server: &str) -> Result<Option<(String, Secret)>> {
-    let service = service_for_host(host_of(server));
-    for user in store.users(&service)? {
-        if let Some(token) = store.get(&service, &user)? {
-            return Ok(Some((user, token)));
-        }
-    }
-    Ok(None)
 }

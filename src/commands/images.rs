@@ -12,7 +12,6 @@ use crate::images::context::{self, ExtraFile};
 use crate::images::{Credentials, ImagesError, engine, image_ref, registry, registry_host};
 use crate::printer::Printer;
 use crate::settings::Settings;
-use crate::store::{host_of, service_for_host};
 use anyhow::{Context, Result};
 use bollard::Docker;
 use std::collections::HashMap;
@@ -132,24 +131,17 @@ fn connect(rt: &tokio::runtime::Runtime, printer: &Printer) -> Result<Docker> {
     Ok(docker)
 }
 
-/// The stored credential for registry `host`: its own store entry, else the site Artifactory's.
+/// The stored credential for registry `host` (one rule with `docker-credential-devkit`).
 fn credentials_for(host: &str, settings: &Settings, printer: &Printer) -> Result<Option<Credentials>> {
     let (store, _) = secret_store::open(settings, printer)?;
-    let artifactory = host_of(&settings.site.artifactory.url);
-    for service in [service_for_host(host), service_for_host(artifactory)] {
-        for user in store.users(&service)? {
-            if let Some(password) = store.get(&service, &user)? {
-                printer.debug(format!(
-                    "registry `{host}`: credential of `{user}` from `{service}`"
-                ));
-                return Ok(Some(Credentials {
-                    username: user,
-                    password,
-                }));
-            }
-        }
-    }
-    Ok(None)
+    let found = crate::images::credentials::resolve(&store, host, &settings.site.artifactory)?;
+    Ok(found.map(|f| {
+        printer.debug(format!(
+            "registry `{host}`: credential of `{}` from `{}`",
+            f.credentials.username, f.service
+        ));
+        f.credentials
+    }))
 }
 
 fn build_args(args: &ImagesArgs) -> Result<HashMap<String, String>, ImagesError> {

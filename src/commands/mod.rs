@@ -1,6 +1,7 @@
 //! One file per command; each orchestrates leaf modules and reports through the printer.
 
 mod artifactory_session;
+pub mod cargo_credential;
 mod completions;
 mod configure;
 mod container_job;

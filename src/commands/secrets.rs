@@ -54,7 +54,7 @@ pub fn status(args: &FormatArgs, settings: &Settings, printer: &Printer) -> Resu
 
 /// Stores a token read from stdin.
 pub fn set(args: &SecretsSetArgs, settings: &Settings, printer: &Printer) -> Result<ExitStatus> {
-    let service = service_of(args.target, settings);
+    let service = service_for(args.target, args.host.as_deref(), settings)?;
     let token = read_token()?;
     let (store, _) = secret_store::open(settings, printer)?;
     store
@@ -66,7 +66,7 @@ pub fn set(args: &SecretsSetArgs, settings: &Settings, printer: &Printer) -> Res
 
 /// Removes a stored token.
 pub fn remove(args: &SecretsRemoveArgs, settings: &Settings, printer: &Printer) -> Result<ExitStatus> {
-    let service = service_of(args.target, settings);
+    let service = service_for(args.target, args.host.as_deref(), settings)?;
     let (store, _) = secret_store::open(settings, printer)?;
     if store.delete(&service, &args.username)? {
         printer.status("Removed", format!("token of `{}` for `{service}`", args.username));
@@ -76,10 +76,35 @@ pub fn remove(args: &SecretsRemoveArgs, settings: &Settings, printer: &Printer) 
     Ok(ExitStatus::Success)
 }
 
-/// The store service of a target.
+/// The store service of the site Artifactory (`target` names no host of its own).
 pub fn service_of(target: SecretTarget, settings: &Settings) -> String {
     match target {
         SecretTarget::Artifactory => service_for_host(host_of(&settings.site.artifactory.url)),
+        SecretTarget::Registry => service_for_host(host_of(&settings.site.artifactory.docker_registry)),
+    }
+}
+
+/// The store service of a target and its `--host`.
+fn service_for(target: SecretTarget, host: Option<&str>, settings: &Settings) -> Result<String> {
+    match (target, host) {
+        (SecretTarget::Artifactory, None) => Ok(service_of(target, settings)),
+        (SecretTarget::Artifactory, Some(_)) => Err(UserError::with_hint(
+            "`--host` is for `registry` only",
+            "store the Artifactory token without it, or use `devkit secrets set registry --host HOST ...`",
+        )
+        .into()),
+        (SecretTarget::Registry, host) => {
+            let host = host.unwrap_or(&settings.site.artifactory.docker_registry);
+            let bare = host_of(host.trim());
+            if bare.is_empty() || bare.contains(char::is_whitespace) {
+                return Err(UserError::with_hint(
+                    format!("`{host}` is not a registry host"),
+                    "give it as docker does: `--host registry.example.org[:PORT]`",
+                )
+                .into());
+            }
+            Ok(service_for_host(bare))
+        }
     }
 }
 

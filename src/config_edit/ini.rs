@@ -25,7 +25,7 @@ impl Ini {
     /// Parses `text`; a line that is neither a comment, a section, a key nor a continuation is an error.
     pub fn parse(text: &str) -> Result<Self, EditError> {
         let ini = Self {
-            lines: text.lines().map(str::to_string).collect(),
+            lines: super::split_lines(text),
         };
         ini.spans()?;
         Ok(ini)
@@ -99,6 +99,14 @@ impl Ini {
     pub fn set(&mut self, section: &str, key: &str, value: &str) {
         let line = format!("{key} = {value}");
         if let Some(span) = self.find(section, key) {
+            // Keep the key's spelling and the spacing around `=` as the file has them.
+            let first = &self.lines[span.start];
+            let kept = first.find(['=', ':']).map(|pos| {
+                let rest = &first[pos + 1..];
+                let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+                first[..pos + 1 + spaces].to_string()
+            });
+            let line = kept.map_or(line, |prefix| format!("{prefix}{value}"));
             self.lines.splice(span.start..span.end, [line]);
             return;
         }
@@ -130,6 +138,67 @@ impl Ini {
         }
     }
 
+    /// Adds `member` to the whitespace-separated list of `key` (`.pypirc` `index-servers`): on a line of its own
+    /// when the list is written one per line, else after the last member.
+    pub fn add_member(&mut self, section: &str, key: &str, member: &str) {
+        let Some(span) = self.find(section, key) else {
+            self.set(section, key, member);
+            return;
+        };
+        let words = self.get(section, key).unwrap_or_default();
+        if words.split_whitespace().any(|m| m == member) {
+            return;
+        }
+        if span.end > span.start + 1 {
+            let last = &self.lines[span.end - 1];
+            let indent: String = last.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+            let tail = &last[last.trim_end().len()..];
+            self.lines.insert(span.end, format!("{indent}{member}{tail}"));
+        } else {
+            let line = &mut self.lines[span.start];
+            let body = line.trim_end().len();
+            let tail = line[body..].to_string();
+            line.truncate(body);
+            line.push(' ');
+            line.push_str(member);
+            line.push_str(&tail);
+        }
+    }
+
+    /// Removes `member` from the list of `key` (its line when it has one), and the key when the list is empty.
+    pub fn remove_member(&mut self, section: &str, key: &str, member: &str) {
+        let Some(span) = self.find(section, key) else {
+            return;
+        };
+        for i in (span.start..span.end).rev() {
+            let line = &self.lines[i];
+            let value_at = if i == span.start {
+                line.find(['=', ':']).map_or(line.len(), |p| p + 1)
+            } else {
+                0
+            };
+            let value = &line[value_at..];
+            if !value.split_whitespace().any(|w| w == member) {
+                continue;
+            }
+            if i > span.start && value.trim() == member {
+                self.lines.remove(i);
+            } else if let Some(pos) = find_word(value, member) {
+                let start = value_at + value[..pos].trim_end_matches([' ', '\t']).len();
+                let start = if value[..pos].trim().is_empty() {
+                    value_at + pos
+                } else {
+                    start
+                };
+                self.lines[i].replace_range(start..value_at + pos + member.len(), "");
+            }
+            break;
+        }
+        if self.get(section, key).is_some_and(|v| v.trim().is_empty()) {
+            self.remove(section, key);
+        }
+    }
+
     /// Removes `key` from `[section]`, and the section header when nothing but blank lines is left in it.
     pub fn remove(&mut self, section: &str, key: &str) {
         let Some(span) = self.find(section, key) else {
@@ -158,6 +227,23 @@ impl Ini {
     }
 }
 
+/// Where `word` stands alone (between whitespace or the ends) in `text`.
+fn find_word(text: &str, word: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(pos) = text[from..].find(word).map(|p| p + from) {
+        let before = text[..pos].chars().next_back().is_none_or(char::is_whitespace);
+        let after = text[pos + word.len()..]
+            .chars()
+            .next()
+            .is_none_or(char::is_whitespace);
+        if before && after {
+            return Some(pos);
+        }
+        from = pos + word.len();
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -175,7 +261,7 @@ mod tests {
         ini.set("global", "index-url", "https://x/simple");
         ini.set("global", "Timeout", "30");
         let out = ini.render();
-        assert!(out.starts_with("# my pip\n[global]\nTimeout = 30\nextra-index-url =\n    https://a\n    https://b\nindex-url = https://x/simple\n\n[install]\n; keep\n"), "{out}");
+        assert!(out.starts_with("# my pip\n[global]\ntimeout = 30\nextra-index-url =\n    https://a\n    https://b\nindex-url = https://x/simple\n\n[install]\n; keep\n"), "{out}");
         let mut again = Ini::parse(&out).unwrap();
         again.remove("global", "index-url");
         again.set("global", "timeout", "60  ");
@@ -192,6 +278,29 @@ mod tests {
         let mut empty = Ini::parse("").unwrap();
         empty.set("global", "index-url", "u");
         assert_eq!(empty.render(), "[global]\nindex-url = u\n");
+    }
+
+    #[test]
+    fn list_members_keep_the_layout() {
+        let text =
+            "[distutils]\r\nindex-servers =\r\n    pypi\r\n    testpypi\r\n\r\n[pypi]\r\nusername = u\r\n";
+        let mut ini = Ini::parse(text).unwrap();
+        ini.add_member("distutils", "index-servers", "artifactory");
+        assert!(
+            ini.render()
+                .contains("    testpypi\r\n    artifactory\r\n\r\n[pypi]"),
+            "{:?}",
+            ini.render()
+        );
+        ini.remove_member("distutils", "index-servers", "artifactory");
+        assert_eq!(ini.render(), text);
+        let mut one = Ini::parse("[distutils]\nindex-servers = pypi\n").unwrap();
+        one.add_member("distutils", "index-servers", "artifactory");
+        assert_eq!(one.render(), "[distutils]\nindex-servers = pypi artifactory\n");
+        one.remove_member("distutils", "index-servers", "artifactory");
+        assert_eq!(one.render(), "[distutils]\nindex-servers = pypi\n");
+        one.remove_member("distutils", "index-servers", "pypi");
+        assert_eq!(one.render(), "");
     }
 
     #[test]

@@ -2,12 +2,28 @@
 //! changes only what it is asked to and keeps comments, order and foreign keys.
 
 mod ini;
+mod json;
 mod netrc;
+mod surface;
 mod yaml_top;
 
 pub use ini::Ini;
+pub use json::Json;
 pub use netrc::Netrc;
+pub use surface::Surface;
 pub use yaml_top::{YamlTop, list_block, scalar_block};
+
+/// File text as lines: split on `\n` only (a lone `\r` stays in its line), one final newline dropped.
+fn split_lines(text: &str) -> Vec<String> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    text.strip_suffix('\n')
+        .unwrap_or(text)
+        .split('\n')
+        .map(str::to_string)
+        .collect()
+}
 
 /// Lines back to file text: each line ends with a newline; no lines is an empty file.
 fn render_lines(lines: &[String]) -> String {

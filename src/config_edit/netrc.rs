@@ -9,6 +9,8 @@ use crate::secret::Secret;
 pub struct Netrc {
     lines: Vec<String>,
     entries: Vec<Entry>,
+    /// The file ends inside a `macdef` body (no blank line after it): a macro runs to a blank line or EOF.
+    open_macro: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -28,7 +30,7 @@ struct Token {
 impl Netrc {
     /// Parses `text`; an unknown keyword or a keyword without its value is an error naming the line.
     pub fn parse(text: &str) -> Result<Self, EditError> {
-        let lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let lines: Vec<String> = super::split_lines(text);
         let mut tokens = Vec::new();
         let mut in_macro = false;
         for (i, line) in lines.iter().enumerate() {
@@ -90,7 +92,11 @@ impl Netrc {
                 }
             }
         }
-        Ok(Self { lines, entries })
+        Ok(Self {
+            lines,
+            entries,
+            open_macro: in_macro,
+        })
     }
 
     /// The login of `host`'s entry, if there is one.
@@ -120,6 +126,11 @@ impl Netrc {
         let at = match (replaced, self.entries.iter().find(|e| e.machine.is_none())) {
             (Some(at), _) => at,
             (None, Some(default)) => default.lines.0,
+            (None, None) if self.open_macro => {
+                // Close the macro first, or the entry would become part of its body.
+                self.lines.push(String::new());
+                self.lines.len()
+            }
             (None, None) => self.lines.len(),
         };
         self.lines.insert(at, line);
@@ -158,6 +169,10 @@ fn tokenize(line: &str, index: usize, out: &mut Vec<Token>) -> Result<(), EditEr
             chars.next();
         }
         let Some(&first) = chars.peek() else { return Ok(()) };
+        if first == '#' {
+            // A comment to the end of the line, as Python's netrc reads one after an entry's words.
+            return Ok(());
+        }
         let mut text = String::new();
         if first == '"' {
             chars.next();
@@ -222,6 +237,38 @@ mod tests {
         assert_eq!(n.render().matches("art:8443").count(), 1);
         n.remove("art:8443").unwrap();
         assert_eq!(n.render(), text);
+    }
+
+    #[test]
+    fn an_entry_after_an_unterminated_macro_closes_it_first() {
+        let text = "machine a login x password y\nmacdef init\ncd /pub\nls";
+        let mut n = Netrc::parse(text).unwrap();
+        n.set("art", "ada", &Secret::new("t")).unwrap();
+        assert_eq!(
+            n.render(),
+            format!("{text}\n\nmachine art login ada password t\n")
+        );
+        assert_eq!(n.login("art"), Some(Some("ada".into())));
+        n.set("art", "ada", &Secret::new("t")).unwrap();
+        assert_eq!(n.render().matches("machine art").count(), 1);
+    }
+
+    #[test]
+    fn comments_after_words_are_kept_and_ignored() {
+        let text = "machine a login x password y # work account\n";
+        let mut n = Netrc::parse(text).unwrap();
+        assert_eq!(n.login("a"), Some(Some("x".into())));
+        n.set("b", "u", &Secret::new("#not-a-comment")).unwrap();
+        assert!(n.render().starts_with(text));
+        assert!(
+            n.render().contains("password \"#not-a-comment\""),
+            "{}",
+            n.render()
+        );
+        assert_eq!(
+            Netrc::parse(&n.render()).unwrap().login("b"),
+            Some(Some("u".into()))
+        );
     }
 
     #[test]

@@ -28,7 +28,7 @@ impl YamlTop {
             }
         }
         Ok(Self {
-            lines: text.lines().map(str::to_string).collect(),
+            lines: super::split_lines(text),
         })
     }
 

@@ -4,7 +4,7 @@
 use super::doc::{Doc, Format};
 use super::owned::{Item, Owned};
 use super::{Client, Op};
-use crate::config_edit::EditError;
+use crate::config_edit::{EditError, Surface};
 use std::path::{Path, PathBuf};
 
 /// Why a client file cannot be configured.
@@ -26,6 +26,14 @@ pub enum ConfigureError {
         /// The cause.
         cause: std::io::Error,
     },
+    /// A record of devkit's (ownership, originals) is unreadable.
+    #[error("`{}` is malformed: {cause}", path.display())]
+    Record {
+        /// The record.
+        path: PathBuf,
+        /// What is wrong.
+        cause: String,
+    },
     /// `.netrc` already holds credentials of another user for the host.
     #[error("`{}` already has credentials for `{host}` with the login `{login}`", path.display())]
     ForeignNetrc {
@@ -45,7 +53,13 @@ impl ConfigureError {
             Self::Malformed { .. } => {
                 Some("fix the file (devkit left it unchanged), then run the command again".into())
             }
+            Self::Read { cause, .. } if cause.kind() == std::io::ErrorKind::InvalidData => {
+                Some("save it as UTF-8 text (devkit left it unchanged), then run the command again".into())
+            }
             Self::Read { .. } => Some("check the file's permissions".into()),
+            Self::Record { .. } => Some(
+                "fix or remove it (devkit then forgets what it added, and `--undo` cannot restore exact originals)".into(),
+            ),
             Self::ForeignNetrc { login, .. } => Some(format!(
                 "remove that entry, or store the token of `{login}` with `devkit secrets set artifactory --username {login} --token-stdin`"
             )),
@@ -58,12 +72,16 @@ impl ConfigureError {
 pub struct FileChange {
     /// The file.
     pub path: PathBuf,
-    /// Its contents now (empty when missing).
-    pub old: String,
-    /// What devkit would write.
-    pub new: String,
+    /// Its contents now (`None` when missing).
+    pub old: Option<String>,
+    /// What devkit would write (`None`: remove the file).
+    pub new: Option<String>,
     /// Whether it must be owner-only.
     pub private: bool,
+    /// The mode to restore (undo of a file devkit changed).
+    pub mode: Option<u32>,
+    /// Folders devkit created for it, to remove when empty once the file is gone.
+    pub remove_dirs: Vec<PathBuf>,
 }
 
 impl FileChange {
@@ -76,18 +94,44 @@ impl FileChange {
 /// Reads a file, `None` when missing.
 pub type Reader<'a> = &'a dyn Fn(&Path) -> std::io::Result<Option<String>>;
 
-fn open(path: &Path, format: Format, read: Reader<'_>) -> Result<(String, Doc), ConfigureError> {
-    let text = read(path)
-        .map_err(|cause| ConfigureError::Read {
-            path: path.into(),
-            cause,
-        })?
-        .unwrap_or_default();
+/// A file opened for editing: its text now, its surface (BOM, CRLF, final newline) and the parsed document.
+struct Opened {
+    old: Option<String>,
+    surface: Surface,
+    doc: Doc,
+}
+
+impl Opened {
+    fn change(self, path: PathBuf, format: Format) -> FileChange {
+        let rendered = self.surface.restore(&self.doc.render());
+        // Everything in it was devkit's: the file goes (an empty file that was there stays).
+        let new = if rendered.is_empty() && self.old.as_deref() != Some("") {
+            None
+        } else {
+            Some(rendered)
+        };
+        FileChange {
+            private: is_private(&path, format),
+            path,
+            old: self.old,
+            new,
+            mode: None,
+            remove_dirs: Vec::new(),
+        }
+    }
+}
+
+fn open(path: &Path, format: Format, read: Reader<'_>) -> Result<Opened, ConfigureError> {
+    let old = read(path).map_err(|cause| ConfigureError::Read {
+        path: path.into(),
+        cause,
+    })?;
+    let (surface, text) = Surface::split(old.as_deref().unwrap_or_default());
     let doc = Doc::parse(format, &text).map_err(|cause| ConfigureError::Malformed {
         path: path.into(),
         cause,
     })?;
-    Ok((text, doc))
+    Ok(Opened { old, surface, doc })
 }
 
 fn is_private(path: &Path, format: Format) -> bool {
@@ -113,7 +157,8 @@ pub fn compute(ops: &[Op], owned: &mut Owned, read: Reader<'_>) -> Result<Vec<Fi
     let files = distinct_files(ops.iter().map(|o| (&o.file, o.format)));
     let mut changes = Vec::new();
     for (path, format) in files {
-        let (old, mut doc) = open(&path, format, read)?;
+        let mut opened = open(&path, format, read)?;
+        let doc = &mut opened.doc;
         for op in ops.iter().filter(|o| o.file == path) {
             let current = doc.get(&op.key);
             let mine = owned.find(&path, &op.key).cloned();
@@ -153,13 +198,7 @@ pub fn compute(ops: &[Op], owned: &mut Owned, read: Reader<'_>) -> Result<Vec<Fi
                 },
             );
         }
-        let new = doc.render();
-        changes.push(FileChange {
-            private: is_private(&path, format),
-            path,
-            old,
-            new,
-        });
+        changes.push(opened.change(path, format));
     }
     Ok(changes)
 }
@@ -214,7 +253,8 @@ fn revert_items(revert: &[Item], read: Reader<'_>) -> Result<Vec<FileChange>, Co
     let files = distinct_files(revert.iter().map(|i| (&i.file, i.format)));
     let mut changes = Vec::new();
     for (path, format) in files {
-        let (old, mut doc) = open(&path, format, read)?;
+        let mut opened = open(&path, format, read)?;
+        let doc = &mut opened.doc;
         // Reverse order, so a key set twice gets its oldest value back.
         for item in revert.iter().rev().filter(|i| i.file == path) {
             let current = doc.get(&item.key);
@@ -233,13 +273,7 @@ fn revert_items(revert: &[Item], read: Reader<'_>) -> Result<Vec<FileChange>, Co
                 cause,
             })?;
         }
-        let new = doc.render();
-        changes.push(FileChange {
-            private: is_private(&path, format),
-            path,
-            old,
-            new,
-        });
+        changes.push(opened.change(path, format));
     }
     Ok(changes)
 }

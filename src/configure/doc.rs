@@ -2,7 +2,7 @@
 //! the same way. Key paths: INI `[section, key]` (or `[section, key, member]` for whitespace-separated lists),
 //! netrc `[host]` (value = login), YAML `[top-level key]` (value = the block), uv TOML `[index, name]` (value = url).
 
-use crate::config_edit::{EditError, Ini, Netrc, YamlTop};
+use crate::config_edit::{EditError, Ini, Json, Netrc, YamlTop};
 use crate::secret::Secret;
 
 /// The format of a client file.
@@ -36,8 +36,8 @@ pub enum Doc {
     Toml(toml_edit::DocumentMut),
     /// TOML by dotted path.
     Plain(toml_edit::DocumentMut),
-    /// JSON (no comments to keep).
-    Json(serde_json::Map<String, serde_json::Value>),
+    /// JSON, edited by span.
+    Json(Json),
 }
 
 impl Doc {
@@ -49,11 +49,7 @@ impl Doc {
             Format::Yaml => Self::Yaml(YamlTop::parse(text)?),
             Format::UvToml => Self::Toml(parse_toml(text)?),
             Format::Toml => Self::Plain(parse_toml(text)?),
-            Format::Json if text.trim().is_empty() => Self::Json(serde_json::Map::new()),
-            Format::Json => Self::Json(serde_json::from_str(text).map_err(|e| EditError::Syntax {
-                line: Some(e.line()),
-                message: format!("not a JSON object: {e}"),
-            })?),
+            Format::Json => Self::Json(Json::parse(text)?),
         })
     }
 
@@ -82,7 +78,7 @@ impl Doc {
                 }
                 item.as_str().map(str::to_string)
             }
-            (Self::Json(map), [object, k]) => map.get(object)?.get(k)?.as_str().map(str::to_string),
+            (Self::Json(json), [object, k]) => json.get(object, k),
             _ => None,
         }
     }
@@ -90,16 +86,7 @@ impl Doc {
     /// Sets `key` to `value` (`secret` is the password of a netrc entry).
     pub fn set(&mut self, key: &[String], value: &str, secret: Option<&Secret>) -> Result<(), EditError> {
         match (self, key) {
-            (Self::Ini(ini), [section, k, member]) => {
-                let mut members: Vec<String> = ini
-                    .get(section, k)
-                    .map(|v| v.split_whitespace().map(str::to_string).collect())
-                    .unwrap_or_default();
-                if !members.contains(member) {
-                    members.push(member.clone());
-                }
-                ini.set(section, k, &members.join(" "));
-            }
+            (Self::Ini(ini), [section, k, member]) => ini.add_member(section, k, member),
             (Self::Ini(ini), [section, k]) => ini.set(section, k, secret.map_or(value, Secret::expose)),
             (Self::Netrc(n), [host]) => n.set(host, value, secret.unwrap_or(&Secret::new("")))?,
             (Self::Yaml(y), [top]) => y.set(top, value),
@@ -132,30 +119,36 @@ impl Doc {
                 }
             }
             (Self::Plain(doc), [tables @ .., last]) => {
-                let mut table = doc.as_table_mut();
+                // Tables may be written as `[a.b]`, dotted keys or inline `{ ... }`: walk them as table-likes.
+                let mut table: &mut dyn toml_edit::TableLike = doc.as_table_mut();
                 for part in tables {
-                    let entry = table.entry(part).or_insert_with(|| {
+                    if table.get(part).is_none() {
                         let mut t = toml_edit::Table::new();
                         t.set_implicit(true);
-                        toml_edit::Item::Table(t)
-                    });
-                    table = entry.as_table_mut().ok_or_else(|| EditError::Syntax {
-                        line: None,
-                        message: format!("`{part}` is not a table"),
-                    })?;
+                        if table.insert(part, toml_edit::Item::Table(t)).is_none()
+                            && table.get(part).is_none()
+                        {
+                            // An inline parent takes only values.
+                            let inline = toml_edit::Value::InlineTable(toml_edit::InlineTable::new());
+                            table.insert(part, toml_edit::Item::Value(inline));
+                        }
+                    }
+                    table = table
+                        .get_mut(part)
+                        .and_then(toml_edit::Item::as_table_like_mut)
+                        .ok_or_else(|| EditError::Syntax {
+                            line: None,
+                            message: format!("`{part}` is not a table"),
+                        })?;
                 }
-                table[last.as_str()] = toml_edit::value(value);
+                // Keep the spacing and the comment around an existing value.
+                let mut new = toml_edit::Value::from(value);
+                if let Some(old) = table.get(last).and_then(toml_edit::Item::as_value) {
+                    *new.decor_mut() = old.decor().clone();
+                }
+                table.insert(last, toml_edit::Item::Value(new));
             }
-            (Self::Json(map), [object, k]) => {
-                let entry = map
-                    .entry(object.clone())
-                    .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
-                let obj = entry.as_object_mut().ok_or_else(|| EditError::Syntax {
-                    line: None,
-                    message: format!("`{object}` is not an object"),
-                })?;
-                obj.insert(k.clone(), serde_json::Value::String(value.into()));
-            }
+            (Self::Json(json), [object, k]) => json.set(object, k, value)?,
             _ => {}
         }
         Ok(())
@@ -164,22 +157,7 @@ impl Doc {
     /// Removes `key`.
     pub fn remove(&mut self, key: &[String]) -> Result<(), EditError> {
         match (self, key) {
-            (Self::Ini(ini), [section, k, member]) => {
-                let rest: Vec<String> = ini
-                    .get(section, k)
-                    .map(|v| {
-                        v.split_whitespace()
-                            .filter(|m| m != member)
-                            .map(str::to_string)
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                if rest.is_empty() {
-                    ini.remove(section, k);
-                } else {
-                    ini.set(section, k, &rest.join(" "));
-                }
-            }
+            (Self::Ini(ini), [section, k, member]) => ini.remove_member(section, k, member),
             (Self::Ini(ini), [section, k]) => ini.remove(section, k),
             (Self::Netrc(n), [host]) => {
                 n.remove(host)?;
@@ -213,14 +191,7 @@ impl Doc {
                     leaf = parent;
                 }
             }
-            (Self::Json(map), [object, k]) => {
-                if let Some(obj) = map.get_mut(object).and_then(|v| v.as_object_mut()) {
-                    obj.remove(k);
-                    if obj.is_empty() {
-                        map.remove(object);
-                    }
-                }
-            }
+            (Self::Json(json), [object, k]) => json.remove(object, k),
             _ => {}
         }
         Ok(())
@@ -233,10 +204,7 @@ impl Doc {
             Self::Netrc(n) => n.render(),
             Self::Yaml(y) => y.render(),
             Self::Toml(doc) | Self::Plain(doc) => doc.to_string(),
-            Self::Json(map) if map.is_empty() => String::new(),
-            Self::Json(map) => serde_json::to_string_pretty(map)
-                .map(|t| t + "\n")
-                .unwrap_or_default(),
+            Self::Json(json) => json.render(),
         }
     }
 }
@@ -253,4 +221,27 @@ fn index_of(doc: &toml_edit::DocumentMut, name: &str) -> Option<usize> {
         .as_array_of_tables()?
         .iter()
         .position(|t| t.get("name").and_then(|n| n.as_str()) == Some(name))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn cargo_tables_in_every_spelling_keep_their_bytes() {
+        let key = |p: &[&str]| p.iter().map(ToString::to_string).collect::<Vec<_>>();
+        let replace = key(&["source", "crates-io", "replace-with"]);
+        for text in [
+            "[source]\ncrates-io = { replace-with = \"v\" }  # mine\n",
+            "source.crates-io.replace-with = \"v\" # mine\n",
+            "[source.crates-io]\nreplace-with = \"v\"   # mine\n",
+        ] {
+            let mut doc = Doc::parse(Format::Toml, text).unwrap();
+            assert_eq!(doc.get(&replace).as_deref(), Some("v"));
+            doc.set(&replace, "artifactory", None).unwrap();
+            let out = doc.render();
+            assert_eq!(out, text.replace("\"v\"", "\"artifactory\""), "{text}");
+        }
+    }
 }

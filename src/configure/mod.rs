@@ -3,11 +3,19 @@
 
 mod apply;
 mod doc;
+mod faults;
+mod originals;
 mod owned;
+mod pass;
+mod persist;
+mod snapshot;
+pub mod transaction;
 
 pub use apply::{ConfigureError, FileChange, compute, undo, undo_secrets};
 pub use doc::Format;
+pub use originals::{FILE_NAME as ORIGINALS_FILE, Originals};
 pub use owned::{FILE_NAME as OWNED_FILE, Owned};
+pub use pass::{KeyringEntries, Pass, read_text, recover};
 
 use crate::secret::Secret;
 use crate::store::host_of;
@@ -67,6 +75,8 @@ pub struct Target {
     pub home: PathBuf,
     /// `$XDG_CONFIG_HOME`.
     pub config_home: PathBuf,
+    /// The command cargo runs as the registry's credential provider.
+    pub cargo_provider: String,
 }
 
 /// The credential clients send.
@@ -101,6 +111,23 @@ pub const PYPIRC_SECTION: &str = "artifactory";
 pub const DOCKER_HELPER: &str = "devkit";
 /// The source name devkit owns in cargo's config.
 pub const CARGO_SOURCE: &str = "artifactory";
+/// The `[registries]` name devkit gives the Artifactory sparse index in cargo's config (its credential provider).
+pub const CARGO_REGISTRY: &str = "devkit-artifactory";
+/// cargo's credential provider (installed next to `devkit`).
+pub const CARGO_PROVIDER: &str = "cargo-credential-devkit";
+
+/// The provider as cargo's config names it: its full path when it sits next to this program (cargo splits the
+/// value on spaces, so a path with one falls back to the name, looked up on `PATH`).
+fn cargo_provider() -> String {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.join(CARGO_PROVIDER)))
+        .filter(|p| p.is_file())
+        .map(|p| p.display().to_string())
+        .filter(|p| !p.contains(char::is_whitespace))
+        .unwrap_or_else(|| CARGO_PROVIDER.into())
+}
+
 /// The `[[index]]` name devkit owns in uv.toml.
 pub const UV_INDEX: &str = "artifactory";
 
@@ -118,6 +145,7 @@ impl Target {
             ca_bundle: site.tls.ca_bundle_path(),
             home: settings.paths.home.clone(),
             config_home,
+            cargo_provider: cargo_provider(),
         }
     }
 
@@ -304,7 +332,13 @@ pub fn plan(client: Client, t: &Target, cred: &Credential, twine_password_in_fil
                 None,
             ));
             let registry = ["source", CARGO_SOURCE, "registry"];
-            ops.push(op(file, Format::Toml, &registry, t.cargo_index(), None));
+            ops.push(op(file.clone(), Format::Toml, &registry, t.cargo_index(), None));
+            // cargo sends a token to a replaced source only through the credential provider of the
+            // `[registries]` entry with the same index.
+            let index = ["registries", CARGO_REGISTRY, "index"];
+            ops.push(op(file.clone(), Format::Toml, &index, t.cargo_index(), None));
+            let provider = ["registries", CARGO_REGISTRY, "credential-provider"];
+            ops.push(op(file, Format::Toml, &provider, t.cargo_provider.clone(), None));
         }
     }
     ops

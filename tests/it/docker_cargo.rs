@@ -6,17 +6,50 @@ use crate::support::{TestContext, all_output, require_tool};
 const URL: &str = "https://art.example.fr/artifactory";
 const TOKEN: &str = "d?>~\"' ok en";
 
-fn helper(ctx: &TestContext, action: &str, stdin: &str) -> std::process::Output {
+/// The whole environment of a helper process run by docker or cargo: the temporary HOME, the file store and,
+/// when given, the site's Artifactory URL.
+pub(crate) fn helper_env(ctx: &TestContext, url: Option<&str>) -> Vec<(String, std::ffi::OsString)> {
+    let mut env = vec![
+        ("HOME".to_string(), ctx.home.clone().into_os_string()),
+        (
+            "XDG_DATA_HOME".into(),
+            ctx.home.join(".local/share").into_os_string(),
+        ),
+        (
+            "XDG_CONFIG_HOME".into(),
+            ctx.home.join(".config").into_os_string(),
+        ),
+        ("DEVKIT_SECRET_STORE".into(), "file".into()),
+    ];
+    if let Some(url) = url {
+        env.push(("DEVKIT_ARTIFACTORY_URL".into(), url.into()));
+    }
+    env
+}
+
+fn helper_with(ctx: &TestContext, extra: &[(&str, &str)], action: &str, stdin: &str) -> std::process::Output {
     let mut cmd = assert_cmd::Command::cargo_bin("docker-credential-devkit").unwrap();
     cmd.env_clear()
-        .env("HOME", &ctx.home)
-        .env("XDG_DATA_HOME", ctx.home.join(".local/share"))
-        .env("XDG_CONFIG_HOME", ctx.home.join(".config"))
-        .env("DEVKIT_SECRET_STORE", "file")
+        .envs(helper_env(ctx, None))
+        .envs(extra.iter().copied())
         .arg(action)
         .write_stdin(stdin.to_string())
         .output()
         .unwrap()
+}
+
+/// `PATH` with devkit's helper binaries first.
+fn path_with_helpers() -> std::ffi::OsString {
+    let dir = assert_cmd::cargo::cargo_bin("docker-credential-devkit")
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let rest = std::env::var_os("PATH").unwrap_or_default();
+    std::env::join_paths(std::iter::once(dir).chain(std::env::split_paths(&rest))).unwrap()
+}
+
+fn helper(ctx: &TestContext, action: &str, stdin: &str) -> std::process::Output {
+    helper_with(ctx, &[], action, stdin)
 }
 
 #[test]
@@ -99,30 +132,9 @@ fn cargo_reads_the_source_replacement() {
     assert!(out.status.success(), "{}", all_output(&out));
     let text = std::fs::read_to_string(ctx.home.join(".cargo/config.toml")).unwrap();
     assert!(text.contains("replace-with = \"artifactory\""), "{text}");
-    let project = ctx.work.join("p");
-    std::fs::create_dir_all(project.join("src")).unwrap();
-    std::fs::write(
-        project.join("Cargo.toml"),
-        "[package]\nname = \"p\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nitoa = \"1\"\n",
-    )
-    .unwrap();
-    std::fs::write(project.join("src/lib.rs"), "").unwrap();
-    let run = std::process::Command::new(cargo)
+    let project = crate::cargo_registry::cargo_project(&ctx, "itoa = \"1\"");
+    let run = crate::cargo_registry::cargo_cmd(&cargo, &ctx, local, &project)
         .arg("generate-lockfile")
-        .env_clear()
-        .env("HOME", &ctx.home)
-        .env("CARGO_HOME", ctx.home.join(".cargo"))
-        .env("CARGO_NET_RETRY", "0")
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env(
-            "RUSTUP_HOME",
-            std::env::var_os("RUSTUP_HOME").unwrap_or_else(|| {
-                std::path::PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
-                    .join(".rustup")
-                    .into()
-            }),
-        )
-        .current_dir(&project)
         .output()
         .unwrap();
     assert!(!run.status.success());
@@ -132,4 +144,171 @@ fn cargo_reads_the_source_replacement() {
         "{err}"
     );
     assert!(err.contains("artifactory"), "{err}");
+}
+
+fn helper_for_site(ctx: &TestContext, registry: &str, action: &str, stdin: &str) -> std::process::Output {
+    let site = [
+        ("DEVKIT_ARTIFACTORY_URL", URL),
+        ("DEVKIT_ARTIFACTORY_DOCKER_REGISTRY", registry),
+    ];
+    helper_with(ctx, &site, action, stdin)
+}
+
+#[test]
+fn a_registry_on_another_host_gets_its_own_or_the_artifactory_credential() {
+    let ctx = TestContext::new();
+    store_token(&ctx, URL, "ada", TOKEN);
+    let registry = "reg.example.fr:5000/team";
+    // Served by the site's Artifactory: the Artifactory entry answers for it.
+    let get = helper_for_site(&ctx, registry, "get", "reg.example.fr:5000\n");
+    assert!(get.status.success(), "{}", all_output(&get));
+    let answer: serde_json::Value = serde_json::from_slice(&get.stdout).unwrap();
+    assert_eq!(answer["Username"], "ada");
+    assert_eq!(answer["Secret"], TOKEN);
+    // Any other host never gets the Artifactory token.
+    let other = helper_for_site(&ctx, registry, "get", "docker.io");
+    assert_eq!(other.status.code(), Some(1));
+    assert!(!all_output(&other).contains(TOKEN));
+    // Its own credential, stored with `secrets set registry` (default host: the site's registry), wins.
+    let set = devkit(
+        &ctx,
+        URL,
+        &[
+            "secrets",
+            "set",
+            "registry",
+            "--username",
+            "robot",
+            "--token-stdin",
+        ],
+    )
+    .env("DEVKIT_ARTIFACTORY_DOCKER_REGISTRY", registry)
+    .write_stdin("r0bot-secret")
+    .output()
+    .unwrap();
+    assert!(set.status.success(), "{}", all_output(&set));
+    let own: serde_json::Value =
+        serde_json::from_slice(&helper_for_site(&ctx, registry, "get", "reg.example.fr:5000").stdout)
+            .unwrap();
+    assert_eq!(own["Username"], "robot");
+    assert_eq!(own["Secret"], "r0bot-secret");
+    // Any host, by name.
+    let mut cmd = devkit(
+        &ctx,
+        URL,
+        &[
+            "secrets",
+            "set",
+            "registry",
+            "--host",
+            "ghcr.io",
+            "--username",
+            "me",
+            "--token-stdin",
+        ],
+    );
+    let out = cmd.write_stdin("gh-secret").output().unwrap();
+    assert!(out.status.success(), "{}", all_output(&out));
+    let gh: serde_json::Value =
+        serde_json::from_slice(&helper_for_site(&ctx, registry, "get", "ghcr.io").stdout).unwrap();
+    assert_eq!(gh["Secret"], "gh-secret");
+    let bad = devkit(
+        &ctx,
+        URL,
+        &[
+            "secrets",
+            "set",
+            "artifactory",
+            "--host",
+            "x",
+            "--username",
+            "me",
+            "--token-stdin",
+        ],
+    )
+    .write_stdin("t")
+    .output()
+    .unwrap();
+    assert_eq!(bad.status.code(), Some(1), "{}", all_output(&bad));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("hint:"));
+}
+
+#[test]
+fn doctor_checks_that_the_helper_answers_for_the_registry() {
+    let ctx = TestContext::new();
+    let registry = "reg.example.fr:5000";
+    let path = path_with_helpers();
+    let doctor = |ctx: &TestContext| {
+        devkit(ctx, URL, &["doctor"])
+            .env("DEVKIT_ARTIFACTORY_DOCKER_REGISTRY", registry)
+            .env("PATH", &path)
+            .timeout(std::time::Duration::from_secs(120))
+            .output()
+            .unwrap()
+    };
+    let configure = devkit(&ctx, URL, &["configure", "docker"])
+        .env("DEVKIT_ARTIFACTORY_DOCKER_REGISTRY", registry)
+        .output()
+        .unwrap();
+    assert!(configure.status.success(), "{}", all_output(&configure));
+    // No credential at all: the helper check fails, naming the fix.
+    store_token(&ctx, "https://elsewhere.example/artifactory", "x", "y");
+    // Doctor wraps long lines: compare with whitespace collapsed.
+    let flat = |out: &std::process::Output| all_output(out).split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = flat(&doctor(&ctx));
+    assert!(
+        text.contains(
+            "fail docker credential helper `docker-credential-devkit get` for `reg.example.fr:5000`"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("devkit secrets set registry --host reg.example.fr:5000"),
+        "{text}"
+    );
+    store_token(&ctx, URL, "ada", TOKEN);
+    let text = flat(&doctor(&ctx));
+    assert!(
+        text.contains(
+            "ok docker credential helper `docker-credential-devkit` answers for `reg.example.fr:5000`"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains(TOKEN));
+}
+
+#[test]
+fn skopeo_reaches_a_registry_on_another_host_with_the_artifactory_credential() {
+    let Some(d) = crate::support::require_docker() else {
+        return;
+    };
+    let Some(skopeo) = require_tool("skopeo") else {
+        return;
+    };
+    // The site's Artifactory is on another host than its Docker registry; only the Artifactory entry is stored.
+    let ctx = TestContext::new();
+    store_token(&ctx, URL, &d.user, &d.pass);
+    let out = devkit(&ctx, URL, &["configure", "docker"])
+        .env("DEVKIT_ARTIFACTORY_DOCKER_REGISTRY", &d.registry)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", all_output(&out));
+    let path = path_with_helpers();
+    let inspect = std::process::Command::new(skopeo)
+        .args(["inspect", "--tls-verify=false"])
+        .arg(format!("docker://{}/local/busybox:latest", d.registry))
+        .env_clear()
+        .envs(helper_env(&ctx, Some(URL)))
+        .env("DEVKIT_ARTIFACTORY_DOCKER_REGISTRY", &d.registry)
+        .env("XDG_RUNTIME_DIR", ctx.home.join("run"))
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    assert!(inspect.status.success(), "skopeo: {}", all_output(&inspect));
+    assert_no_leak(
+        &ctx,
+        &d.pass,
+        &[&out, &inspect],
+        &[ctx.home.join(".local/share/devkit/secrets.toml")],
+    );
 }

@@ -25,12 +25,15 @@ macro_rules! golden_cases {
     };
 }
 
+mod cargo_registry;
 mod cases;
 mod cli;
 mod configure;
 mod configure_bad;
 mod configure_conda;
 mod configure_files;
+mod configure_props;
+mod configure_safety;
 mod container;
 mod container_apptainer;
 mod container_executor;
