@@ -13,7 +13,6 @@ use crate::error::UserError;
 use crate::images::Credentials;
 use crate::printer::Printer;
 use crate::settings::Settings;
-use crate::store::{host_of, service_for_host};
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -60,27 +59,15 @@ fn user(e: ContainerError) -> anyhow::Error {
 /// The stored credential for registry `host`: its own entry, else the site Artifactory's when that Artifactory
 /// serves the host (its own host or the site's Docker registry). Other hosts never get the Artifactory token.
 fn credential(host: &str, settings: &Settings, printer: &Printer) -> Result<Option<Credentials>> {
-    let art = &settings.site.artifactory;
-    let art_host = host_of(&art.url);
-    let mut services = vec![service_for_host(host)];
-    if host == host_of(&art.docker_registry) && host != art_host {
-        services.push(service_for_host(art_host));
-    }
     let (store, _) = super::secret_store::open(settings, printer)?;
-    for service in services {
-        for name in store.users(&service)? {
-            if let Some(password) = store.get(&service, &name)? {
-                printer.debug(format!(
-                    "registry `{host}`: credential of `{name}` from `{service}`"
-                ));
-                return Ok(Some(Credentials {
-                    username: name,
-                    password,
-                }));
-            }
-        }
-    }
-    Ok(None)
+    let found = crate::images::credentials::resolve(&store, host, &settings.site.artifactory)?;
+    Ok(found.map(|f| {
+        printer.debug(format!(
+            "registry `{host}`: credential of `{}` from `{}`",
+            f.credentials.username, f.service
+        ));
+        f.credentials
+    }))
 }
 
 /// Adds `b` unless something is bound at its target already.
