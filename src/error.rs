@@ -83,6 +83,7 @@ fn leaf_hint(cause: &(dyn std::error::Error + 'static)) -> Option<Option<String>
         crate::configure::ConfigureError,
         crate::artifactory::ArtifactoryError,
         crate::images::ImagesError,
+        crate::kernel::KernelError,
         crate::gitlab::GitlabError,
         crate::runner_config::RunnerConfigError,
         crate::ssh_config::SshConfigError,

@@ -12,6 +12,7 @@ pub mod env_vars;
 pub mod error;
 pub mod gitlab;
 pub mod images;
+pub mod kernel;
 pub mod onboard;
 pub mod printer;
 pub mod runner_config;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 mod credentials;
 mod gitlab;
 mod images;
+mod kernel;
 mod onboard;
 mod scaffold;
 mod slurm;
@@ -13,6 +14,7 @@ mod slurm;
 pub use credentials::*;
 pub use gitlab::*;
 pub use images::*;
+pub use kernel::*;
 pub use onboard::*;
 pub use scaffold::*;
 pub use slurm::*;
@@ -106,6 +108,9 @@ pub enum Command {
     Onboard(OnboardArgs),
     /// Check tools, credentials, client configurations, servers and runners; each problem with its fix.
     Doctor(FormatArgs),
+    /// Jupyter kernels for your own environments, usable from the Datalabs.
+    #[command(subcommand)]
+    Kernel(KernelCommand),
 }
 
 /// `devkit templates` subcommands.

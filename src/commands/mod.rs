@@ -9,6 +9,7 @@ mod executor;
 pub(crate) mod gitlab;
 pub(crate) mod gitlab_api;
 mod images;
+mod kernel;
 pub(crate) mod init;
 mod init_gitlab;
 pub(crate) mod login;
@@ -55,6 +56,7 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
                 Command::Runner(cmd) => runner::run(&cmd, &settings, printer),
                 Command::Onboard(args) => onboard::run(&args, &settings, printer),
                 Command::Doctor(args) => doctor::run(&args, &settings, printer),
+                Command::Kernel(cmd) => kernel::run(&cmd, &settings, printer),
                 Command::Secrets(SecretsCommand::Status(args)) => secrets::status(&args, &settings, printer),
                 Command::Secrets(SecretsCommand::Set(args)) => secrets::set(&args, &settings, printer),
                 Command::Secrets(SecretsCommand::Remove(args)) => secrets::remove(&args, &settings, printer),
