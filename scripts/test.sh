@@ -49,6 +49,13 @@ tests/docker/up.sh "$docker_dir"
 # shellcheck disable=SC1091
 . "$docker_dir/env"
 
+# A real Jupyter server on loopback for the kernel tests; devkit writes kernels into its data dir.
+jupyter_dir=$(mktemp -d "${TMPDIR:-/tmp}/devkit-jupyter.XXXXXX")
+cleanup_steps+=("tests/jupyter/down.sh '$jupyter_dir'; rm -rf '$jupyter_dir'")
+echo "==> jupyter server in $jupyter_dir"
+tests/jupyter/up.sh "$jupyter_dir"
+export DEVKIT_TEST_JUPYTER_DIR="$jupyter_dir"
+
 echo "==> cargo test"
 log=$(mktemp)
 cleanup_steps+=("rm -f '$log'")

@@ -35,7 +35,10 @@ fn add(args: &KernelAddArgs, settings: &Settings, printer: &Printer) -> Result<E
         None => env::default_env(&cwd, &lookup)?,
     };
     let extras = extras(args)?;
-    for p in [Some(&found.prefix), found.project.as_ref()].into_iter().flatten() {
+    for p in [Some(&found.prefix), found.project.as_ref()]
+        .into_iter()
+        .flatten()
+    {
         if p.to_str().is_none() {
             return Err(UserError::with_hint(
                 format!("the path `{}` is not valid UTF-8", p.display()),
@@ -84,7 +87,11 @@ fn add(args: &KernelAddArgs, settings: &Settings, printer: &Printer) -> Result<E
         Format::Text => {
             printer.status(
                 "Registered",
-                format!("kernel `{kernel}` (\"{display}\") for the {} environment `{}`", found.kind.word(), found.prefix.display()),
+                format!(
+                    "kernel `{kernel}` (\"{display}\") for the {} environment `{}`",
+                    found.kind.word(),
+                    found.prefix.display()
+                ),
             );
             printer.info(format!("spec folder: {}", dir.display()));
             let site = &settings.site.datalabs;
@@ -129,7 +136,10 @@ fn ensure_ipykernel(found: &PythonEnv, install: bool, lookup: &Lookup<'_>, print
         || (std::io::stdin().is_terminal()
             && std::io::stderr().is_terminal()
             && dialoguer::Confirm::new()
-                .with_prompt(format!("`{}` has no ipykernel; install it now?", found.prefix.display()))
+                .with_prompt(format!(
+                    "`{}` has no ipykernel; install it now?",
+                    found.prefix.display()
+                ))
                 .default(true)
                 .interact()
                 .unwrap_or(false));
@@ -163,7 +173,9 @@ fn list(args: &FormatArgs, settings: &Settings, printer: &Printer) -> Result<Exi
         })
         .collect();
     let broken_own = rows.iter().any(|(f, h)| {
-        h.verdict == Verdict::Broken && !f.shadowed && f.spec.as_ref().ok().and_then(KernelSpec::devkit_meta).is_some()
+        h.verdict == Verdict::Broken
+            && !f.shadowed
+            && f.spec.as_ref().ok().and_then(KernelSpec::devkit_meta).is_some()
     });
     let text = match args.format {
         Format::Json => {
@@ -194,13 +206,22 @@ fn list(args: &FormatArgs, settings: &Settings, printer: &Printer) -> Result<Exi
             }
             let width = rows.iter().map(|(f, _)| f.name.len()).max().unwrap_or(0);
             for (f, h) in &rows {
-                let display = f.spec.as_ref().map(|s| s.display_name.clone()).unwrap_or_default();
+                let display = f
+                    .spec
+                    .as_ref()
+                    .map(|s| s.display_name.clone())
+                    .unwrap_or_default();
                 let word = match h.verdict {
                     Verdict::Ok => "ok",
                     Verdict::Warn => "warn",
                     Verdict::Broken => "broken",
                 };
-                let _ = writeln!(out, "{word:<7} {:<width$}  {display}  ({})", f.name, f.dir.display());
+                let _ = writeln!(
+                    out,
+                    "{word:<7} {:<width$}  {display}  ({})",
+                    f.name,
+                    f.dir.display()
+                );
                 for p in &h.problems {
                     let _ = writeln!(out, "{:<7} {:<width$}  {p}", "", "");
                 }
@@ -212,22 +233,43 @@ fn list(args: &FormatArgs, settings: &Settings, printer: &Printer) -> Result<Exi
         }
     };
     printer.data(&text)?;
-    Ok(if broken_own { ExitStatus::Failure } else { ExitStatus::Success })
+    Ok(if broken_own {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
 }
 
 fn remove(args: &KernelRemoveArgs, settings: &Settings, printer: &Printer) -> Result<ExitStatus> {
     let paths = search::from_settings(settings, &process_env);
     let found = search::find(&paths, &args.name)
-        .or_else(|| name::kernel_name(&args.name).ok().and_then(|n| search::find(&paths, &n)))
+        .or_else(|| {
+            name::kernel_name(&args.name)
+                .ok()
+                .and_then(|n| search::find(&paths, &n))
+        })
         .ok_or_else(|| KernelError::NotFound(args.name.clone()))?;
-    if found.spec.as_ref().ok().and_then(KernelSpec::devkit_meta).is_none() {
+    if found
+        .spec
+        .as_ref()
+        .ok()
+        .and_then(KernelSpec::devkit_meta)
+        .is_none()
+    {
         return Err(UserError::with_hint(
-            format!("the kernel `{}` in `{}` was not written by devkit", found.name, found.dir.display()),
+            format!(
+                "the kernel `{}` in `{}` was not written by devkit",
+                found.name,
+                found.dir.display()
+            ),
             format!("remove it with `jupyter kernelspec remove {}`", found.name),
         )
         .into());
     }
     spec::remove(&found.dir)?;
-    printer.status("Removed", format!("kernel `{}` ({})", found.name, found.dir.display()));
+    printer.status(
+        "Removed",
+        format!("kernel `{}` ({})", found.name, found.dir.display()),
+    );
     Ok(ExitStatus::Success)
 }

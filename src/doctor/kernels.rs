@@ -9,7 +9,10 @@ use crate::kernel::search;
 pub fn checks(ctx: &Context<'_>) -> Vec<Check> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let paths = search::from_settings(ctx.settings, &env);
-    let found: Vec<_> = search::find_all(&paths).into_iter().filter(|f| !f.shadowed).collect();
+    let found: Vec<_> = search::find_all(&paths)
+        .into_iter()
+        .filter(|f| !f.shadowed)
+        .collect();
     if found.is_empty() {
         return vec![Check::new("kernels", Status::Skipped, "no Jupyter kernels")];
     }
@@ -23,7 +26,11 @@ pub fn checks(ctx: &Context<'_>) -> Vec<Check> {
             (Verdict::Broken, false) if f.dir.starts_with(&paths.write_dir) => Status::Fail,
             _ => Status::Warn,
         };
-        let word = if h.verdict == Verdict::Broken { "broken" } else { "doubtful" };
+        let word = if h.verdict == Verdict::Broken {
+            "broken"
+        } else {
+            "doubtful"
+        };
         let mut check = Check::new(
             format!("kernel {}", f.name),
             status,
@@ -35,7 +42,11 @@ pub fn checks(ctx: &Context<'_>) -> Vec<Check> {
         out.push(check);
     }
     if out.is_empty() {
-        out.push(Check::new("kernels", Status::Ok, format!("{} kernel(s), all healthy", found.len())));
+        out.push(Check::new(
+            "kernels",
+            Status::Ok,
+            format!("{} kernel(s), all healthy", found.len()),
+        ));
     }
     out
 }

@@ -109,7 +109,8 @@ pub fn resolve(arg: &str, cwd: &Path, lookup: &Lookup<'_>) -> Result<PythonEnv, 
     if arg.contains('/') || arg.is_empty() {
         return Err(KernelError::NotAnEnv(path));
     }
-    let prefix = conda_env_by_name(arg, lookup).ok_or_else(|| KernelError::UnknownCondaEnv(arg.to_string()))?;
+    let prefix =
+        conda_env_by_name(arg, lookup).ok_or_else(|| KernelError::UnknownCondaEnv(arg.to_string()))?;
     detect(&prefix, lookup)?.ok_or(KernelError::NotAnEnv(prefix))
 }
 
@@ -134,19 +135,23 @@ pub fn default_env(cwd: &Path, lookup: &Lookup<'_>) -> Result<PythonEnv, KernelE
 pub fn detect(dir: &Path, lookup: &Lookup<'_>) -> Result<Option<PythonEnv>, KernelError> {
     let dir = std::fs::canonicalize(dir).map_err(io("cannot read", dir))?;
     let label = |p: &Path| {
-        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if matches!(name.as_str(), ".venv" | "venv" | "env" | ".env" | "default") {
             p.parent().map_or(name.clone(), |q| {
-                let up = q.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let up = q
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 if up == "envs" { name.clone() } else { up }
             })
         } else {
             name
         }
     };
-    if dir.join("pyvenv.cfg").is_file() {
-        return Ok(Some(venv(EnvKind::Venv, &dir, None, label(&dir))));
-    }
+    // conda-meta first: it is conda's own marker (a prefix never has pyvenv.cfg unless tampered with)
     if dir.join("conda-meta").is_dir() {
         return Ok(Some(PythonEnv {
             kind: EnvKind::Conda,
@@ -155,6 +160,9 @@ pub fn detect(dir: &Path, lookup: &Lookup<'_>) -> Result<Option<PythonEnv>, Kern
             label: label(&dir),
             prefix: dir,
         }));
+    }
+    if dir.join("pyvenv.cfg").is_file() {
+        return Ok(Some(venv(EnvKind::Venv, &dir, None, label(&dir))));
     }
     if let Some(manifest) = pixi_manifest(&dir) {
         let prefix = dir.join(".pixi/envs/default");
@@ -231,14 +239,22 @@ fn conda_activation(prefix: &Path, lookup: &Lookup<'_>) -> Activation {
     let from_exe = lookup
         .var_path("CONDA_EXE")
         .and_then(|exe| exe.parent().and_then(Path::parent).map(Path::to_path_buf));
-    let found = [Some(prefix.to_path_buf()), in_envs.map(Path::to_path_buf), from_exe]
-        .into_iter()
-        .flatten()
-        .find_map(|base| conda_sh(&base));
+    let found = [
+        Some(prefix.to_path_buf()),
+        in_envs.map(Path::to_path_buf),
+        from_exe,
+    ]
+    .into_iter()
+    .flatten()
+    .find_map(|base| conda_sh(&base));
     if let Some(sh) = found {
         return Activation::CondaSh(sh);
     }
-    match lookup.var_path("MAMBA_EXE").filter(|p| is_executable(p)).or_else(|| lookup.which("micromamba")) {
+    match lookup
+        .var_path("MAMBA_EXE")
+        .filter(|p| is_executable(p))
+        .or_else(|| lookup.which("micromamba"))
+    {
         Some(exe) => Activation::Micromamba(exe),
         None => Activation::CondaManual,
     }
@@ -253,7 +269,11 @@ fn conda_env_by_name(name: &str, lookup: &Lookup<'_>) -> Option<PathBuf> {
     let tools = [lookup.var_path("CONDA_EXE"), lookup.var_path("MAMBA_EXE")]
         .into_iter()
         .flatten()
-        .chain(["conda", "mamba", "micromamba"].iter().filter_map(|t| lookup.which(t)));
+        .chain(
+            ["conda", "mamba", "micromamba"]
+                .iter()
+                .filter_map(|t| lookup.which(t)),
+        );
     for exe in tools {
         let Ok(out) = Command::new(&exe).args(["env", "list", "--json"]).output() else {
             continue;
@@ -261,7 +281,11 @@ fn conda_env_by_name(name: &str, lookup: &Lookup<'_>) -> Option<PathBuf> {
         let Ok(envs) = serde_json::from_slice::<Envs>(&out.stdout) else {
             continue;
         };
-        if let Some(p) = envs.envs.into_iter().find(|p| p.file_name().is_some_and(|n| n == name)) {
+        if let Some(p) = envs
+            .envs
+            .into_iter()
+            .find(|p| p.file_name().is_some_and(|n| n == name))
+        {
             return Some(p);
         }
     }
@@ -269,4 +293,91 @@ fn conda_env_by_name(name: &str, lookup: &Lookup<'_>) -> Option<PathBuf> {
         .var_path("MAMBA_ROOT_PREFIX")
         .map(|root| root.join("envs").join(name))
         .filter(|p| p.join("conda-meta").is_dir())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mkfile(path: &Path, text: &str, mode: u32) {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+
+    fn detect_with(dir: &Path, vars: &[(&str, String)]) -> Result<Option<PythonEnv>, KernelError> {
+        let vars = vars.to_vec();
+        let env = move |k: &str| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone());
+        detect(dir, &Lookup { env: &env })
+    }
+
+    #[test]
+    fn kinds_and_activations() {
+        let t = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(t.path()).unwrap();
+        mkfile(&root.join("v/pyvenv.cfg"), "home = /usr/bin\n", 0o644);
+        let v = detect_with(&root.join("v"), &[]).unwrap().unwrap();
+        assert_eq!((v.kind, v.activation), (EnvKind::Venv, Activation::Venv));
+
+        mkfile(&root.join("proj/pyproject.toml"), "[project]\nname='p'\n", 0o644);
+        mkfile(&root.join("proj/uv.lock"), "", 0o644);
+        assert!(matches!(
+            detect_with(&root.join("proj"), &[]),
+            Err(KernelError::EnvNotCreated { .. })
+        ));
+        mkfile(&root.join("proj/.venv/pyvenv.cfg"), "", 0o644);
+        let u = detect_with(&root.join("proj"), &[]).unwrap().unwrap();
+        assert_eq!((u.kind, u.label.as_str()), (EnvKind::Uv, "proj"));
+        assert_eq!(u.prefix, root.join("proj/.venv"));
+
+        // A conda env under a base with conda.sh; a lone prefix with micromamba on PATH; nothing at all.
+        mkfile(&root.join("base/etc/profile.d/conda.sh"), "", 0o644);
+        std::fs::create_dir_all(root.join("base/envs/geo/conda-meta")).unwrap();
+        let c = detect_with(&root.join("base/envs/geo"), &[]).unwrap().unwrap();
+        assert_eq!(
+            c.activation,
+            Activation::CondaSh(root.join("base/etc/profile.d/conda.sh"))
+        );
+        assert_eq!(c.label, "geo");
+        std::fs::create_dir_all(root.join("lone/conda-meta")).unwrap();
+        mkfile(&root.join("bin/micromamba"), "#!/bin/sh\n", 0o755);
+        let path = root.join("bin").display().to_string();
+        let m = detect_with(&root.join("lone"), &[("PATH", path)])
+            .unwrap()
+            .unwrap();
+        assert_eq!(m.activation, Activation::Micromamba(root.join("bin/micromamba")));
+        let n = detect_with(&root.join("lone"), &[]).unwrap().unwrap();
+        assert_eq!(n.activation, Activation::CondaManual);
+
+        mkfile(
+            &root.join("px/pyproject.toml"),
+            "[tool.pixi.workspace]\nname='x'\n",
+            0o644,
+        );
+        assert!(matches!(
+            detect_with(&root.join("px"), &[]),
+            Err(KernelError::EnvNotCreated { .. })
+        ));
+        std::fs::create_dir_all(root.join("px/.pixi/envs/default/conda-meta")).unwrap();
+        let p = detect_with(&root.join("px"), &[]).unwrap().unwrap();
+        assert_eq!((p.kind, p.activation), (EnvKind::Pixi, Activation::CondaManual));
+
+        std::fs::create_dir_all(root.join("empty")).unwrap();
+        assert!(detect_with(&root.join("empty"), &[]).unwrap().is_none());
+    }
+
+    #[test]
+    fn conda_names_resolve_under_mamba_root_prefix() {
+        let t = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(t.path().join("envs/geo/conda-meta")).unwrap();
+        let root = t.path().display().to_string();
+        let env = move |k: &str| (k == "MAMBA_ROOT_PREFIX").then(|| root.clone());
+        let lookup = Lookup { env: &env };
+        assert_eq!(conda_env_by_name("geo", &lookup), Some(t.path().join("envs/geo")));
+        assert!(matches!(
+            resolve("nope", t.path(), &lookup),
+            Err(KernelError::UnknownCondaEnv(_))
+        ));
+    }
 }

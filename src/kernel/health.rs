@@ -34,7 +34,11 @@ pub struct Health {
 
 /// Names Jupyter rewrites to the server's own interpreter when they are `argv[0]`.
 fn is_bare_python(cmd: &str) -> bool {
-    cmd == "python" || cmd == "python3" || cmd.strip_prefix("python3.").is_some_and(|v| v.parse::<u32>().is_ok())
+    cmd == "python"
+        || cmd == "python3"
+        || cmd
+            .strip_prefix("python3.")
+            .is_some_and(|v| v.parse::<u32>().is_ok())
 }
 
 /// Checks one kernel.
@@ -54,14 +58,20 @@ pub fn check(found: &Found) -> Health {
     match cmd.as_deref() {
         None => problems.push("`argv` is empty".to_string()),
         Some(c) if is_bare_python(c) => {
-            warn.push(format!("`argv[0]` is `{c}`: Jupyter runs the server's own interpreter, not an environment's"));
+            warn.push(format!(
+                "`argv[0]` is `{c}`: Jupyter runs the server's own interpreter, not an environment's"
+            ));
         }
-        Some(c) if !Path::new(c).is_absolute() => warn.push(format!("`argv[0]` `{c}` is looked up on the server's PATH")),
+        Some(c) if !Path::new(c).is_absolute() => {
+            warn.push(format!("`argv[0]` `{c}` is looked up on the server's PATH"))
+        }
         Some(c) if !is_executable(Path::new(c)) => {
             problems.push(format!("the command `{c}` is missing or not executable"));
         }
         Some(c) => {
-            let is_python = Path::new(c).file_name().is_some_and(|n| n.to_string_lossy().starts_with("python"));
+            let is_python = Path::new(c)
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("python"));
             if python.is_none() && is_python {
                 python = Some(PathBuf::from(c));
             }
@@ -110,7 +120,11 @@ pub fn check(found: &Found) -> Health {
         return broken(problems, python, fix);
     }
     Health {
-        verdict: if warn.is_empty() { Verdict::Ok } else { Verdict::Warn },
+        verdict: if warn.is_empty() {
+            Verdict::Ok
+        } else {
+            Verdict::Warn
+        },
         python,
         fix: (!warn.is_empty()).then_some(fix),
         problems: warn,
@@ -118,7 +132,9 @@ pub fn check(found: &Found) -> Health {
 }
 
 fn foreign_fix(name: &str) -> String {
-    format!("register the environment with `devkit kernel add PATH`, and remove this one with `jupyter kernelspec remove {name}`")
+    format!(
+        "register the environment with `devkit kernel add PATH`, and remove this one with `jupyter kernelspec remove {name}`"
+    )
 }
 
 fn broken(problems: Vec<String>, python: Option<PathBuf>, fix: String) -> Health {

@@ -40,7 +40,8 @@ pub fn install_command(env: &PythonEnv, lookup: &Lookup<'_>) -> (Command, String
         }
         None => {
             let mut cmd = Command::new(&python);
-            cmd.args(["-m", "pip", "install", "ipykernel"]).env("PYTHONNOUSERSITE", "1");
+            cmd.args(["-m", "pip", "install", "ipykernel"])
+                .env("PYTHONNOUSERSITE", "1");
             (cmd, format!("{} -m pip install ipykernel", quote(&py)))
         }
     }

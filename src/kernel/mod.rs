@@ -75,17 +75,26 @@ impl KernelError {
     /// How to fix it.
     pub fn hint(&self) -> Option<String> {
         Some(match self {
-            Self::NotAnEnv(_) => "give a venv (with `pyvenv.cfg`), a uv project, a conda prefix or name, or a pixi \
+            Self::NotAnEnv(_) => {
+                "give a venv (with `pyvenv.cfg`), a uv project, a conda prefix or name, or a pixi \
                                   project"
-                .into(),
+                    .into()
+            }
             Self::EnvNotCreated { project, create, .. } => {
-                format!("create it with `{create}` in `{}`, then run this again", project.display())
+                format!(
+                    "create it with `{create}` in `{}`, then run this again",
+                    project.display()
+                )
             }
             Self::NoDefaultEnv(_) => "give the environment: `devkit kernel add PATH`".into(),
             Self::UnknownCondaEnv(_) => "list them with `conda env list`, or give the prefix path".into(),
-            Self::NoInterpreter { .. } => "recreate the environment, then run `devkit kernel add` again".into(),
+            Self::NoInterpreter { .. } => {
+                "recreate the environment, then run `devkit kernel add` again".into()
+            }
             Self::NoIpykernel { install, .. } => {
-                format!("run `devkit kernel add` again with `--install-ipykernel`, or install it yourself: `{install}`")
+                format!(
+                    "run `devkit kernel add` again with `--install-ipykernel`, or install it yourself: `{install}`"
+                )
             }
             Self::InstallFailed { .. } => {
                 "check the output above; `devkit configure pip` (or `uv`) points the installer at the site's \
@@ -94,13 +103,17 @@ impl KernelError {
             }
             Self::BadName(_) => "use letters, digits, `.`, `_` or `-` in `--name`".into(),
             Self::BadEnvVar(_) => "for example `--env GDAL_CACHEMAX=512`".into(),
-            Self::BadModule(_) => "give module names as `module avail` shows them, e.g. `--module gdal/3.8`".into(),
+            Self::BadModule(_) => {
+                "give module names as `module avail` shows them, e.g. `--module gdal/3.8`".into()
+            }
             Self::NotWritable { .. } => "fix the folder's permissions, or choose another folder with `--set \
                                          datalabs.kernels_dir=DIR`"
                 .into(),
-            Self::Foreign { .. } => "choose another name with `--name`, or remove it with `jupyter kernelspec \
+            Self::Foreign { .. } => {
+                "choose another name with `--name`, or remove it with `jupyter kernelspec \
                                      remove NAME`"
-                .into(),
+                    .into()
+            }
             Self::NotFound(_) => "see the names with `devkit kernel list`".into(),
             Self::Io { .. } => return None,
         })

@@ -10,7 +10,7 @@ pub const PREFIX: &str = "devkit-";
 /// prefixed with `devkit-` unless it already is.
 pub fn kernel_name(wanted: &str) -> Result<String, KernelError> {
     let mut out = String::new();
-    for c in wanted.trim().chars().flat_map(char::to_lowercase) {
+    for c in wanted.trim().chars().flat_map(char::to_lowercase).flat_map(fold) {
         let c = if c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-') {
             c
         } else {
@@ -31,6 +31,25 @@ pub fn kernel_name(wanted: &str) -> Result<String, KernelError> {
     })
 }
 
+/// The accented Latin letters of French and its neighbours, folded to ASCII (`é` → `e`, `œ` → `oe`).
+fn fold(c: char) -> Vec<char> {
+    let plain = match c {
+        'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' => "a",
+        'é' | 'è' | 'ê' | 'ë' => "e",
+        'î' | 'ï' | 'í' | 'ì' => "i",
+        'ô' | 'ö' | 'ó' | 'ò' | 'õ' => "o",
+        'ù' | 'û' | 'ü' | 'ú' => "u",
+        'ç' => "c",
+        'ñ' => "n",
+        'ÿ' => "y",
+        'œ' => "oe",
+        'æ' => "ae",
+        'ß' => "ss",
+        _ => return vec![c],
+    };
+    plain.chars().collect()
+}
+
 /// Whether `name` is a name Jupyter accepts.
 pub fn is_valid(name: &str) -> bool {
     !name.is_empty()
@@ -48,10 +67,14 @@ mod tests {
     fn examples() {
         assert_eq!(kernel_name("My Env").unwrap(), "devkit-my-env");
         assert_eq!(kernel_name("devkit-x").unwrap(), "devkit-x");
-        assert_eq!(kernel_name("Données  géo 3.11").unwrap(), "devkit-donn-es-g-o-3.11");
+        assert_eq!(
+            kernel_name("Données  Géo 3.11").unwrap(),
+            "devkit-donnees-geo-3.11"
+        );
+        assert_eq!(kernel_name("été/../..").unwrap(), "devkit-ete");
         assert_eq!(kernel_name(".venv").unwrap(), "devkit-venv");
         assert!(kernel_name("  ").is_err());
-        assert!(kernel_name("été/../..").is_err());
+        assert!(kernel_name("../..").is_err());
         assert!(kernel_name("💥").is_err());
     }
 

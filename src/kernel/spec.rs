@@ -62,7 +62,10 @@ impl KernelSpec {
             serde_json::to_value(meta).unwrap_or(serde_json::Value::Null),
         );
         Self {
-            argv: vec![format!("{{resource_dir}}/{WRAPPER_FILE}"), "{connection_file}".into()],
+            argv: vec![
+                format!("{{resource_dir}}/{WRAPPER_FILE}"),
+                "{connection_file}".into(),
+            ],
             display_name: display_name.to_string(),
             language: "python".into(),
             env: BTreeMap::new(),
@@ -81,13 +84,19 @@ impl KernelSpec {
 /// Reads `<dir>/kernel.json`.
 pub fn read(dir: &Path) -> Result<KernelSpec, String> {
     let file = dir.join(SPEC_FILE);
-    let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
+    let text =
+        std::fs::read_to_string(&file).map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
     serde_json::from_str(&text).map_err(|e| format!("`{}` is not a valid kernelspec: {e}", file.display()))
 }
 
 /// Writes the spec folder `<kernels_dir>/<name>` (kernel.json and the 0755 wrapper) all at once, replacing
 /// a spec devkit wrote before; a folder of another tool is left alone. Returns the spec folder.
-pub fn write(kernels_dir: &Path, name: &str, spec: &KernelSpec, wrapper: &str) -> Result<PathBuf, KernelError> {
+pub fn write(
+    kernels_dir: &Path,
+    name: &str,
+    spec: &KernelSpec,
+    wrapper: &str,
+) -> Result<PathBuf, KernelError> {
     let not_writable = |e: std::io::Error| KernelError::NotWritable {
         dir: kernels_dir.to_path_buf(),
         reason: e.to_string(),
@@ -150,7 +159,10 @@ fn replace_dir(staged: &Path, target: &Path, kernels_dir: &Path, name: &str) -> 
 /// Removes a spec folder: renamed away first (so Jupyter never sees half of it), then deleted.
 pub fn remove(dir: &Path) -> Result<(), KernelError> {
     let parent = dir.parent().unwrap_or(dir);
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let aside = parent.join(format!(".devkit-removing-{name}-{}", std::process::id()));
     std::fs::rename(dir, &aside).map_err(|e| KernelError::NotWritable {
         dir: parent.to_path_buf(),
@@ -181,12 +193,21 @@ mod tests {
         let target = write(&dir, "devkit-a", &spec, "#!/bin/bash\n").unwrap();
         assert_eq!(read(&target).unwrap().devkit_meta().unwrap(), meta());
         write(&dir, "devkit-a", &spec, "#!/bin/bash\necho 2\n").unwrap();
-        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("devkit-a")]);
         std::fs::create_dir_all(dir.join("other")).unwrap();
-        std::fs::write(dir.join("other/kernel.json"), r#"{"argv":["x"],"display_name":"o","language":"python"}"#)
-            .unwrap();
-        assert!(matches!(write(&dir, "other", &spec, ""), Err(KernelError::Foreign { .. })));
+        std::fs::write(
+            dir.join("other/kernel.json"),
+            r#"{"argv":["x"],"display_name":"o","language":"python"}"#,
+        )
+        .unwrap();
+        assert!(matches!(
+            write(&dir, "other", &spec, ""),
+            Err(KernelError::Foreign { .. })
+        ));
         remove(&target).unwrap();
         assert!(!target.exists());
     }

@@ -31,7 +31,12 @@ const MODULE_INITS: &[&str] = &[
 /// The wrapper script. `prefix` and every other path must be valid UTF-8 (the caller checked).
 pub fn render(env: &PythonEnv, extras: &Extras) -> String {
     let prefix = env.prefix.to_string_lossy();
-    let fail = |what: &str| format!("{{ echo {} >&2; exit 1; }}", quote(&format!("devkit kernel: {what} failed")));
+    let fail = |what: &str| {
+        format!(
+            "{{ echo {} >&2; exit 1; }}",
+            quote(&format!("devkit kernel: {what} failed"))
+        )
+    };
     let mut s = String::new();
     let _ = writeln!(s, "#!/bin/bash");
     let _ = writeln!(
@@ -85,7 +90,10 @@ pub fn render(env: &PythonEnv, extras: &Extras) -> String {
             );
         }
         Activation::CondaManual => {
-            let _ = writeln!(s, "# no conda tool was found: what `conda activate` does, by hand");
+            let _ = writeln!(
+                s,
+                "# no conda tool was found: what `conda activate` does, by hand"
+            );
             let _ = writeln!(
                 s,
                 "export CONDA_PREFIX=\"$env_prefix\" CONDA_DEFAULT_ENV=\"$env_prefix\" CONDA_SHLVL=1"
@@ -102,7 +110,10 @@ pub fn render(env: &PythonEnv, extras: &Extras) -> String {
     for (k, v) in &extras.vars {
         let _ = writeln!(s, "export {k}={}", quote(v));
     }
-    let _ = writeln!(s, "exec \"$env_prefix/bin/python\" -m ipykernel_launcher -f \"$1\"");
+    let _ = writeln!(
+        s,
+        "exec \"$env_prefix/bin/python\" -m ipykernel_launcher -f \"$1\""
+    );
     s
 }
 
@@ -148,7 +159,16 @@ mod tests {
 
     #[test]
     fn hostile_words_stay_one_word() {
-        for t in ["it's", "a b", "$(touch x)", "`x`", "\\", "'\"'", "\n;exit 3", "données é"] {
+        for t in [
+            "it's",
+            "a b",
+            "$(touch x)",
+            "`x`",
+            "\\",
+            "'\"'",
+            "\n;exit 3",
+            "données é",
+        ] {
             assert_eq!(echo_through_bash(t), t);
         }
     }

@@ -15,6 +15,7 @@ mod fake_gitlab;
 mod gitlab;
 mod images;
 mod init;
+mod kernel;
 mod login;
 mod login_pip;
 mod onboard;

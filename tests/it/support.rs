@@ -250,3 +250,23 @@ pub fn secrets_set(mut cmd: assert_cmd::Command, user: &str, token: &str) -> std
     .output()
     .unwrap()
 }
+
+/// The test Jupyter server of tests/jupyter/up.sh (`DEVKIT_TEST_JUPYTER_DIR`, set by ./scripts/test.sh). In CI
+/// (`CI=true`) its absence fails the test; elsewhere the test is skipped loudly. Returns its folder.
+pub fn require_jupyter() -> Option<PathBuf> {
+    let dir = std::env::var_os("DEVKIT_TEST_JUPYTER_DIR")
+        .map(PathBuf::from)
+        .filter(|d| d.join("url").is_file());
+    if dir.is_none() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!(
+                "the test Jupyter server is required by this test in CI: run ./scripts/test.sh, which starts it"
+            );
+        }
+        eprintln!(
+            "SKIPPED: no test Jupyter server (run ./scripts/test.sh, or tests/jupyter/up.sh DIR and export \
+             DEVKIT_TEST_JUPYTER_DIR=DIR)"
+        );
+    }
+    dir
+}
