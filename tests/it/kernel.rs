@@ -300,3 +300,67 @@ fn conda_like_prefix_runs_its_activate_d_scripts() {
     assert_eq!(got["path0"], prefix.join("bin").to_str().unwrap());
     remove(&ctx, &j, name);
 }
+
+/// The templates' answer `datalabs_kernel`: the generated README's command, run as written in the project,
+/// gives a kernel the server runs code on.
+#[test]
+fn template_readme_command_registers_the_project_environment() {
+    let Some(j) = Jupyter::require() else { return };
+    let ctx = TestContext::new();
+    let project_name = format!("dl-{}", tag(&ctx));
+    for template in ["python-lib", "processing-chain"] {
+        let out = ctx
+            .devkit()
+            .args([
+                "init",
+                "-t",
+                template,
+                template,
+                "--defaults",
+                "-d",
+                "datalabs_kernel=true",
+            ])
+            .args(["-d", &format!("project_name={project_name}")])
+            .args(["--set", "datalabs.url=https://hub.example.org"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", all_output(&out));
+        let project = ctx.work.join(template);
+        let readme = std::fs::read_to_string(project.join("README.md")).unwrap();
+        assert!(
+            readme.contains("## Notebooks on the Datalabs") && readme.contains("https://hub.example.org")
+        );
+        let command = readme
+            .lines()
+            .find(|l| l.starts_with("devkit kernel add"))
+            .unwrap_or_else(|| panic!("{readme}"));
+        j.venv(&project.join(".venv"), true, false);
+        let devkit = assert_cmd::cargo::cargo_bin!("devkit");
+        let out = Command::new("bash")
+            .args(["-c", command])
+            .current_dir(&project)
+            .env_clear()
+            .env("JUPYTER_DATA_DIR", &j.data)
+            .env("HOME", &ctx.home)
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    devkit.parent().unwrap().display(),
+                    std::env::var("PATH").unwrap()
+                ),
+            )
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{command}: {}", all_output(&out));
+        let name = format!("devkit-{project_name}");
+        let r = j.run_cell(&name, "import sys; print(sys.executable)");
+        assert_eq!(r["status"], "ok", "{r}");
+        assert_eq!(r["display_name"], format!("Python ({project_name})"));
+        assert_eq!(
+            r["stdout"].as_str().unwrap().trim(),
+            project.join(".venv/bin/python").to_str().unwrap()
+        );
+        remove(&ctx, &j, &name);
+    }
+}

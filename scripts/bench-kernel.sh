@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Benchmarks `devkit kernel`: (1) the start-up cost the activating wrapper adds, kernel start to kernel_info
+# reply (jupyter_client), devkit's wrapper against a bare `python -m ipykernel_launcher` spec on the same
+# environment, for a venv and for a conda-like prefix with activate.d scripts; target: under 50 ms added (median
+# difference); (2) the time from `devkit kernel add` to a first cell executed through a real Jupyter server
+# (REST + websocket), reported.
+#
+# Usage: scripts/bench-kernel.sh   (environment: BENCH_RUNS=N, default 20)
+# Exit codes: 0 target met, 1 a set-up step failed, 3 the target was missed.
+# Needs what scripts/install-test-deps.sh installs (the jupyter test venv, the ipykernel wheelhouse, uv,
+# hyperfine); run as root on Debian it installs hyperfine with apt-get.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+readonly TARGET_MS=50
+runs="${BENCH_RUNS:-20}"
+root="$PWD"
+jpy="$root/target/test-tools/jupyter/bin/python"
+wheels="$root/target/test-tools/kernel-wheels"
+export PATH="$root/target/test-tools/venv/bin:$PATH"
+if ! [ -x "$jpy" ] || ! [ -d "$wheels" ] || ! command -v uv >/dev/null; then
+  echo "error: run scripts/install-test-deps.sh first" >&2
+  exit 1
+fi
+if ! command -v hyperfine >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null
+  else
+    echo "error: hyperfine missing: sudo apt-get install hyperfine" >&2
+    exit 1
+  fi
+fi
+cargo build --release --locked --quiet
+devkit="$root/target/release/devkit"
+work="$(mktemp -d "${TMPDIR:-/tmp}/devkit-bench-kernel.XXXXXX")"
+trap 'tests/jupyter/down.sh "$work/server"; rm -rf "$work"' EXIT
+export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" XDG_DATA_HOME="$work/home/.local/share"
+export XDG_CACHE_HOME="$work/home/.cache" NO_COLOR=1 UV_CACHE_DIR="$work/uv-cache"
+mkdir -p "$HOME" "$work/server"
+
+# Two environment shapes: a venv, and a conda-like prefix whose activation runs activate.d scripts.
+make_env() {
+  uv venv -q "$1" --python python3
+  uv pip install -q --no-index --find-links "$wheels" --python "$1/bin/python" ipykernel
+}
+make_env "$work/venv"
+make_env "$work/conda"
+mkdir -p "$work/conda/conda-meta" "$work/conda/etc/conda/activate.d"
+# shellcheck disable=SC2016 # expanded by the activation, not here
+printf 'export GDAL_DATA="$CONDA_PREFIX/share/gdal"\nexport PROJ_DATA="$CONDA_PREFIX/share/proj"\n' \
+  > "$work/conda/etc/conda/activate.d/geo.sh"
+
+tests/jupyter/up.sh "$work/server"
+export JUPYTER_DATA_DIR="$work/server/data"
+status=0
+for shape in venv conda; do
+  "$devkit" -q kernel add "$work/$shape" --name "wrapped-$shape"
+  mkdir -p "$JUPYTER_DATA_DIR/kernels/bare-$shape"
+  printf '{"argv": ["%s", "-m", "ipykernel_launcher", "-f", "{connection_file}"], "display_name": "bare", "language": "python"}\n' \
+    "$work/$shape/bin/python" > "$JUPYTER_DATA_DIR/kernels/bare-$shape/kernel.json"
+  echo "==> kernel start to kernel_info reply, $shape: bare python vs devkit wrapper"
+  hyperfine -N --style basic --warmup 2 --runs "$runs" --export-json "$work/$shape.json" \
+    -n bare "'$jpy' tests/jupyter/kernel_info.py bare-$shape" \
+    -n wrapper "'$jpy' tests/jupyter/kernel_info.py devkit-wrapped-$shape"
+  added="$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; print(round((r[1]["median"]-r[0]["median"])*1000, 1))' "$work/$shape.json")"
+  echo "result: $shape: the wrapper adds ${added} ms (median difference; target < ${TARGET_MS} ms)"
+  python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 3)" "$added" "$TARGET_MS" || status=3
+done
+
+echo "==> devkit kernel add, then a first cell executed through the Jupyter server"
+cat > "$work/first-cell.sh" <<SH
+#!/bin/bash
+set -e
+'$devkit' -q kernel add '$work/venv' --name first-cell
+'$jpy' '$root/tests/jupyter/run_cell.py' "\$(cat '$work/server/url')" "\$(cat '$work/server/token')" \\
+  devkit-first-cell 'print(1)' | grep -q '"status": "ok"'
+SH
+chmod +x "$work/first-cell.sh"
+hyperfine -N --style basic --warmup 1 --runs "$runs" --export-json "$work/first-cell.json" "$work/first-cell.sh"
+first="$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["results"][0]["median"]*1000))' "$work/first-cell.json")"
+echo "result: kernel add to first executed cell: median ${first} ms"
+exit "$status"
