@@ -55,6 +55,12 @@ cleanup_steps+=("tests/jupyter/down.sh '$jupyter_dir'; rm -rf '$jupyter_dir'")
 echo "==> jupyter server in $jupyter_dir"
 tests/jupyter/up.sh "$jupyter_dir"
 export DEVKIT_TEST_JUPYTER_DIR="$jupyter_dir"
+# A real JupyterHub (users' servers with their own HOME, as on the Datalabs) for the end-to-end kernel test.
+hub_dir=$(mktemp -d "${TMPDIR:-/tmp}/devkit-jupyterhub.XXXXXX")
+cleanup_steps+=("tests/jupyter/hub-down.sh '$hub_dir'; rm -rf '$hub_dir'")
+echo "==> jupyterhub in $hub_dir"
+tests/jupyter/hub-up.sh "$hub_dir"
+export DEVKIT_TEST_JUPYTERHUB_DIR="$hub_dir"
 
 echo "==> cargo test"
 log=$(mktemp)

@@ -3,6 +3,7 @@
 
 use super::env::EnvKind;
 use super::{KernelError, WRAPPER_FILE, io};
+use crate::atomic_file::FileLock;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -11,6 +12,8 @@ use std::path::{Path, PathBuf};
 
 /// The spec file name.
 pub const SPEC_FILE: &str = "kernel.json";
+/// The lock file of a kernels folder (a file: Jupyter only reads folders).
+const LOCK_FILE: &str = ".devkit-kernels.lock";
 
 /// A kernelspec (https://jupyter-client.readthedocs.io/en/latest/kernels.html#kernel-specs).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -102,6 +105,8 @@ pub fn write(
         reason: e.to_string(),
     };
     std::fs::create_dir_all(kernels_dir).map_err(not_writable)?;
+    // One writer at a time per kernels folder: a second `kernel add` waits, then replaces the first's spec.
+    let _lock = FileLock::acquire(&kernels_dir.join(LOCK_FILE)).map_err(not_writable)?;
     let target = kernels_dir.join(name);
     if target.exists() && read(&target).ok().and_then(|s| s.devkit_meta()).is_none() {
         return Err(KernelError::Foreign {
@@ -119,7 +124,7 @@ pub fn write(
     std::fs::set_permissions(stage.path(), std::os::unix::fs::PermissionsExt::from_mode(0o755))
         .map_err(io("cannot set the mode of", stage.path()))?;
     let staged = stage.keep();
-    let result = replace_dir(&staged, &target, kernels_dir, name);
+    let result = replace_dir(&staged, &target, kernels_dir);
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staged);
     }
@@ -138,7 +143,7 @@ fn create_file(path: &Path, bytes: &[u8], mode: u32) -> Result<(), KernelError> 
 }
 
 /// Puts `staged` at `target`; an existing `target` is set aside first and put back if that fails.
-fn replace_dir(staged: &Path, target: &Path, kernels_dir: &Path, name: &str) -> Result<(), KernelError> {
+fn replace_dir(staged: &Path, target: &Path, kernels_dir: &Path) -> Result<(), KernelError> {
     let not_writable = |e: std::io::Error| KernelError::NotWritable {
         dir: kernels_dir.to_path_buf(),
         reason: e.to_string(),
@@ -146,7 +151,11 @@ fn replace_dir(staged: &Path, target: &Path, kernels_dir: &Path, name: &str) -> 
     if !target.exists() {
         return std::fs::rename(staged, target).map_err(not_writable);
     }
-    let aside = kernels_dir.join(format!(".devkit-old-{name}-{}", std::process::id()));
+    let unique = staged
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let aside = kernels_dir.join(format!(".devkit-old{unique}"));
     std::fs::rename(target, &aside).map_err(not_writable)?;
     if let Err(e) = std::fs::rename(staged, target) {
         let _ = std::fs::rename(&aside, target);
@@ -193,11 +202,16 @@ mod tests {
         let target = write(&dir, "devkit-a", &spec, "#!/bin/bash\n").unwrap();
         assert_eq!(read(&target).unwrap().devkit_meta().unwrap(), meta());
         write(&dir, "devkit-a", &spec, "#!/bin/bash\necho 2\n").unwrap();
-        let names: Vec<_> = std::fs::read_dir(&dir)
+        let mut names: Vec<_> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert_eq!(names, vec![std::ffi::OsString::from("devkit-a")]);
+        names.sort();
+        assert_eq!(
+            names,
+            [LOCK_FILE, "devkit-a"].map(std::ffi::OsString::from),
+            "no debris"
+        );
         std::fs::create_dir_all(dir.join("other")).unwrap();
         std::fs::write(
             dir.join("other/kernel.json"),
@@ -210,6 +224,33 @@ mod tests {
         ));
         remove(&target).unwrap();
         assert!(!target.exists());
+    }
+
+    #[test]
+    fn concurrent_writes_leave_one_whole_spec_and_no_debris() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("kernels");
+        std::thread::scope(|s| {
+            for i in 0..8 {
+                let dir = &dir;
+                s.spawn(move || {
+                    let spec = KernelSpec::devkit(&format!("run {i}"), &meta());
+                    write(dir, "devkit-race", &spec, &format!("#!/bin/bash\n# {i}\n")).unwrap();
+                });
+            }
+        });
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert!(names.contains(&"devkit-race".into()) && names.contains(&LOCK_FILE.into()));
+        let spec = read(&dir.join("devkit-race")).unwrap();
+        let wrapper = std::fs::read_to_string(dir.join("devkit-race").join(WRAPPER_FILE)).unwrap();
+        assert_eq!(
+            spec.display_name.trim_start_matches("run "),
+            wrapper.trim().trim_start_matches("#!/bin/bash\n# ")
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! websocket as JupyterLab does. Broken cases are in `kernel/broken.rs`.
 
 mod broken;
+mod hub;
 
 use crate::support::{TestContext, all_output, require_jupyter, require_tool};
 use std::path::{Path, PathBuf};
@@ -38,10 +39,20 @@ impl Jupyter {
 
     /// Executes `code` on kernel `name` through the server; the client's JSON verdict.
     pub fn run_cell(&self, name: &str, code: &str) -> serde_json::Value {
+        self.run_cell_at(&self.url, &self.token, name, code)
+    }
+
+    /// An interpreter with jupyter_client and websocket-client.
+    pub fn python(&self) -> &Path {
+        &self.python
+    }
+
+    /// Executes `code` on kernel `name` of the Jupyter server at `url` (a hub user's server too).
+    pub fn run_cell_at(&self, url: &str, token: &str, name: &str, code: &str) -> serde_json::Value {
         let client = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/jupyter/run_cell.py");
         let out = Command::new(&self.python)
             .arg(client)
-            .args([&self.url, &self.token, name, code, "60"])
+            .args([url, token, name, code, "60"])
             .output()
             .unwrap();
         assert!(out.status.success(), "{}", all_output(&out));

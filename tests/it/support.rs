@@ -270,3 +270,23 @@ pub fn require_jupyter() -> Option<PathBuf> {
     }
     dir
 }
+
+/// The test JupyterHub of tests/jupyter/hub-up.sh (`DEVKIT_TEST_JUPYTERHUB_DIR`, set by ./scripts/test.sh). In
+/// CI (`CI=true`) its absence fails the test; elsewhere the test is skipped loudly. Returns its folder.
+pub fn require_jupyterhub() -> Option<PathBuf> {
+    let dir = std::env::var_os("DEVKIT_TEST_JUPYTERHUB_DIR")
+        .map(PathBuf::from)
+        .filter(|d| d.join("url").is_file());
+    if dir.is_none() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!(
+                "the test JupyterHub is required by this test in CI: run ./scripts/test.sh, which starts it"
+            );
+        }
+        eprintln!(
+            "SKIPPED: no test JupyterHub (run ./scripts/test.sh, or tests/jupyter/hub-up.sh DIR and export \
+             DEVKIT_TEST_JUPYTERHUB_DIR=DIR)"
+        );
+    }
+    dir
+}
