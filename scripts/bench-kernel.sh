@@ -8,7 +8,7 @@
 # Usage: scripts/bench-kernel.sh   (environment: BENCH_RUNS=N, default 20)
 # Exit codes: 0 target met, 1 a set-up step failed, 3 the target was missed.
 # Needs what scripts/install-test-deps.sh installs (the jupyter test venv, the ipykernel wheelhouse, uv,
-# hyperfine); run as root on Debian it installs hyperfine with apt-get.
+# hyperfine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 readonly TARGET_MS=50
@@ -17,17 +17,9 @@ root="$PWD"
 jpy="$root/target/test-tools/jupyter/bin/python"
 wheels="$root/target/test-tools/kernel-wheels"
 export PATH="$root/target/test-tools/venv/bin:$PATH"
-if ! [ -x "$jpy" ] || ! [ -d "$wheels" ] || ! command -v uv >/dev/null; then
-  echo "error: run scripts/install-test-deps.sh first" >&2
+if ! [ -x "$jpy" ] || ! [ -d "$wheels" ] || ! command -v uv >/dev/null || ! command -v hyperfine >/dev/null; then
+  echo "error: run scripts/install-test-deps.sh first (jupyter venv, ipykernel wheels, uv, hyperfine)" >&2
   exit 1
-fi
-if ! command -v hyperfine >/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null
-  else
-    echo "error: hyperfine missing: sudo apt-get install hyperfine" >&2
-    exit 1
-  fi
 fi
 cargo build --release --locked --quiet
 devkit="$root/target/release/devkit"

@@ -57,7 +57,7 @@ tests/jupyter/up.sh "$jupyter_dir"
 export DEVKIT_TEST_JUPYTER_DIR="$jupyter_dir"
 # A real JupyterHub (users' servers with their own HOME, as on the Datalabs) for the end-to-end kernel test.
 hub_dir=$(mktemp -d "${TMPDIR:-/tmp}/devkit-jupyterhub.XXXXXX")
-cleanup_steps+=("tests/jupyter/hub-down.sh '$hub_dir'; rm -rf '$hub_dir'")
+cleanup_steps+=("tests/jupyter/down.sh '$hub_dir'; rm -rf '$hub_dir'")
 echo "==> jupyterhub in $hub_dir"
 tests/jupyter/hub-up.sh "$hub_dir"
 export DEVKIT_TEST_JUPYTERHUB_DIR="$hub_dir"

@@ -116,6 +116,14 @@ fn probe_wheel(ctx: &TestContext, name: &str) -> PathBuf {
     PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
 }
 
+/// Installs into `env` a probe package only it has; the probe's module name.
+fn add_probe(j: &Jupyter, ctx: &TestContext, env: &Path, what: &str) -> String {
+    let module = format!("kprobe_{what}_{}", tag(ctx).replace(['-', '.'], "_"));
+    let wheel = probe_wheel(ctx, &module);
+    j.install(&env.join("bin/python"), &[wheel.to_str().unwrap()]);
+    module
+}
+
 fn append(path: &Path, text: &str) {
     use std::io::Write as _;
     let mut f = std::fs::OpenOptions::new().append(true).open(path).unwrap();
@@ -180,11 +188,7 @@ fn venv_with_odd_path_and_unicode_names_runs_code_in_its_own_activated_interpret
     let ctx = TestContext::new();
     let env = ctx.work.join("my énv 'q'");
     j.venv(&env, true, false);
-    let module = format!("kprobe_venv_{}", tag(&ctx).replace(['-', '.'], "_"));
-    j.install(
-        &env.join("bin/python"),
-        &[probe_wheel(&ctx, &module).to_str().unwrap()],
-    );
+    let module = add_probe(&j, &ctx, &env, "venv");
     append(
         &env.join("bin/activate"),
         "export DEVKIT_ACTIVATED='venv activated'\n",
@@ -252,11 +256,8 @@ fn uv_project_found_from_a_subfolder_runs_code_in_its_venv() {
     uv(&["lock", "--offline"]);
     uv(&["venv", "-q", ".venv", "--python", "python3"]);
     let venv = project.join(".venv");
-    let module = format!("kprobe_uv_{}", tag(&ctx).replace(['-', '.'], "_"));
-    j.install(
-        &venv.join("bin/python"),
-        &["ipykernel", probe_wheel(&ctx, &module).to_str().unwrap()],
-    );
+    j.install(&venv.join("bin/python"), &["ipykernel"]);
+    let module = add_probe(&j, &ctx, &venv, "uv");
     append(&venv.join("bin/activate"), "export DEVKIT_ACTIVATED=uv\n");
     let added = add(
         &ctx,
@@ -280,11 +281,7 @@ fn conda_like_prefix_runs_its_activate_d_scripts() {
     let ctx = TestContext::new();
     let prefix = ctx.work.join("envs/geo env");
     j.venv(&prefix, true, false);
-    let module = format!("kprobe_conda_{}", tag(&ctx).replace(['-', '.'], "_"));
-    j.install(
-        &prefix.join("bin/python"),
-        &[probe_wheel(&ctx, &module).to_str().unwrap()],
-    );
+    let module = add_probe(&j, &ctx, &prefix, "conda");
     std::fs::create_dir_all(prefix.join("conda-meta")).unwrap();
     std::fs::create_dir_all(prefix.join("etc/conda/activate.d")).unwrap();
     std::fs::write(

@@ -2,7 +2,8 @@
 # Starts a real JupyterHub (jupyterhub from PyPI in the test venv, configurable-http-proxy from npm) on loopback:
 # dummy authenticator, SimpleLocalProcessSpawner whose users' HOMEs are DIR/homes/<user> (as the Datalabs'
 # servers share the user's HOME), single-user servers from the same venv, and a service token allowed to manage
-# users and reach their servers. Writes into DIR: url, token, homes, and hub.pid for hub-down.sh; log DIR/hub.log.
+# users and reach their servers. Writes into DIR: url, token, homes_dir, and hub.pid for down.sh; log
+# DIR/hub.log.
 # Usage: tests/jupyter/hub-up.sh DIR
 set -euo pipefail
 dir="$(cd "$1" && pwd)"
@@ -41,15 +42,9 @@ c.JupyterHub.services = [{"name": "tester", "api_token": "$token"}]
 c.JupyterHub.load_roles = [{"name": "tester", "services": ["tester"],
     "scopes": ["admin:users", "admin:servers", "access:servers", "list:users"]}]
 PY
-(cd "$dir" && PATH="$venv/bin:$PATH" nohup "$venv/bin/jupyterhub" -f "$dir/jupyterhub_config.py" \
-  > "$dir/hub.log" 2>&1 < /dev/null & echo $! > "$dir/hub.pid")
-for _ in $(seq 1 120); do
-  if curl -fsS -o /dev/null -H "Authorization: token $token" "http://127.0.0.1:$port/hub/api/" 2>/dev/null; then
-    exit 0
-  fi
-  kill -0 "$(cat "$dir/hub.pid")" 2>/dev/null || break
-  sleep 0.5
-done
-echo "JupyterHub did not start; its log:" >&2
-cat "$dir/hub.log" >&2
-exit 1
+# shellcheck source=tests/jupyter/lib.sh
+. "$root/tests/jupyter/lib.sh"
+cd "$dir" # the hub writes its proxy's pid file in its working folder
+PATH="$venv/bin:$PATH" nohup "$venv/bin/jupyterhub" -f "$dir/jupyterhub_config.py" > "$dir/hub.log" 2>&1 < /dev/null &
+echo $! > "$dir/hub.pid"
+wait_ready "http://127.0.0.1:$port/hub/api/" "$token" "$dir/hub.pid" "$dir/hub.log"

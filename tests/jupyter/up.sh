@@ -25,13 +25,6 @@ JUPYTER_DATA_DIR="$dir/data" JUPYTER_RUNTIME_DIR="$dir/runtime" JUPYTER_CONFIG_D
   --ServerApp.port_retries=0 --IdentityProvider.token="$token" --ServerApp.root_dir="$dir/root" \
   > "$dir/server.log" 2>&1 < /dev/null &
 echo $! > "$dir/server.pid"
-for _ in $(seq 1 120); do
-  if curl -fsS -o /dev/null -H "Authorization: token $token" "http://127.0.0.1:$port/api/status" 2>/dev/null; then
-    exit 0
-  fi
-  kill -0 "$(cat "$dir/server.pid")" 2>/dev/null || break
-  sleep 0.5
-done
-echo "the Jupyter server did not start; its log:" >&2
-cat "$dir/server.log" >&2
-exit 1
+# shellcheck source=tests/jupyter/lib.sh
+. "$root/tests/jupyter/lib.sh"
+wait_ready "http://127.0.0.1:$port/api/status" "$token" "$dir/server.pid" "$dir/server.log"

@@ -19,7 +19,7 @@ fn kernel_in_the_users_home_runs_code_through_jupyterhub() {
     std::fs::create_dir_all(&home).unwrap();
     let env = ctx.work.join("hub env");
     j.venv(&env, true, false);
-    append_activation(&env);
+    super::append(&env.join("bin/activate"), "export DEVKIT_ACTIVATED=hub\n");
     let out = ctx
         .devkit()
         .env("HOME", &home)
@@ -60,13 +60,4 @@ fn kernel_in_the_users_home_runs_code_through_jupyterhub() {
         r["stdout"].as_str().unwrap().trim(),
         format!("{} hub", env.join("bin/python").display())
     );
-}
-
-fn append_activation(env: &Path) {
-    use std::io::Write as _;
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .open(env.join("bin/activate"))
-        .unwrap();
-    f.write_all(b"export DEVKIT_ACTIVATED=hub\n").unwrap();
 }
