@@ -102,7 +102,21 @@ pub fn is_executable(path: &Path) -> bool {
 
 /// The environment that `arg` names: a folder, or a conda environment name.
 pub fn resolve(arg: &str, cwd: &Path, lookup: &Lookup<'_>) -> Result<PythonEnv, KernelError> {
-    let path = cwd.join(arg);
+    let mut path = cwd.join(arg);
+    // An interpreter (`env/bin/python3`) stands for its environment.
+    if path.is_file()
+        && path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("python"))
+    {
+        if let Some(prefix) = path
+            .parent()
+            .filter(|b| b.ends_with("bin"))
+            .and_then(Path::parent)
+        {
+            path = prefix.to_path_buf();
+        }
+    }
     if path.is_dir() {
         return detect(&path, lookup)?.ok_or(KernelError::NotAnEnv(path));
     }
@@ -319,6 +333,10 @@ mod tests {
         mkfile(&root.join("v/pyvenv.cfg"), "home = /usr/bin\n", 0o644);
         let v = detect_with(&root.join("v"), &[]).unwrap().unwrap();
         assert_eq!((v.kind, v.activation), (EnvKind::Venv, Activation::Venv));
+        mkfile(&root.join("v/bin/python3"), "", 0o755);
+        let no_env = |_: &str| None;
+        let by_python = resolve("v/bin/python3", &root, &Lookup { env: &no_env }).unwrap();
+        assert_eq!(by_python.prefix, root.join("v"));
 
         mkfile(&root.join("proj/pyproject.toml"), "[project]\nname='p'\n", 0o644);
         mkfile(&root.join("proj/uv.lock"), "", 0o644);
