@@ -28,8 +28,8 @@ Exit codes: 0 done, 1 bad input or environment (no ipykernel, folder not writabl
 /// Arguments of `devkit kernel add`.
 #[derive(Debug, Args)]
 pub struct KernelAddArgs {
-    /// The environment: a folder (venv, uv or pixi project, conda prefix), its `bin/python`, or a conda environment name
-    /// (default: the current project's environment, else the active one).
+    /// The environment: a folder (venv, uv or pixi project, conda prefix), its `bin/python`, or a conda
+    /// environment name (default: the current project's environment, else the active one).
     pub path: Option<String>,
     /// Kernel name (made lowercase, `devkit-` prefixed; default: from the environment's folder).
     #[arg(long)]
