@@ -318,3 +318,74 @@ fn foreign_kernels_are_listed_with_a_verdict_and_not_removed() {
     assert_eq!(out.status.code(), Some(1));
     assert!(all_output(&out).contains("no kernel named `nothing-here`"));
 }
+
+/// On a terminal devkit asks before installing ipykernel; a uv-made venv (no pip) gets it through `uv pip`, which
+/// reads the user's `uv.toml` (what `devkit configure uv` writes).
+#[test]
+fn on_a_terminal_ipykernel_is_installed_after_a_yes_with_uv() {
+    let Some(j) = Jupyter::require() else { return };
+    let ctx = TestContext::new();
+    let env = ctx.work.join("uv env");
+    let made = Command::new("uv")
+        .args(["venv", "-q", "--python", "python3"])
+        .arg(&env)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let uv_toml = ctx.home.join(".config/uv/uv.toml");
+    std::fs::create_dir_all(uv_toml.parent().unwrap()).unwrap();
+    std::fs::write(
+        &uv_toml,
+        format!(
+            "no-index = true\nfind-links = [{:?}]\n",
+            j.wheels.display().to_string()
+        ),
+    )
+    .unwrap();
+    let drive = |reply: &str| {
+        let steps = ctx.write("steps.json", &format!(r#"[["install it now?", "{reply}"]]"#));
+        let out = Command::new("timeout")
+            .arg("120")
+            .arg("python3")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tty/drive.py"))
+            .arg(steps)
+            .arg("--")
+            .arg(assert_cmd::cargo::cargo_bin!("devkit"))
+            .args(["kernel", "add", "uv env", "--name", "tty"])
+            .env_clear()
+            .env("HOME", &ctx.home)
+            .env("XDG_CONFIG_HOME", ctx.home.join(".config"))
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("UV_CACHE_DIR", j.dir.join("uv-cache"))
+            .env("TERM", "xterm")
+            .env("NO_COLOR", "1")
+            .current_dir(&ctx.work)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let spec = ctx
+        .home
+        .join(".local/share/jupyter/kernels/devkit-tty/kernel.json");
+    let (code, screen) = drive("n");
+    assert_eq!(code, Some(1), "{screen}");
+    assert!(
+        screen.contains("has no ipykernel") && screen.contains("hint:"),
+        "{screen}"
+    );
+    assert!(!spec.exists());
+    let (code, screen) = drive("y");
+    assert_eq!(code, Some(0), "{screen}");
+    assert!(screen.contains("uv pip install --python"), "{screen}");
+    assert!(spec.is_file());
+    let (code, list) = list_json(&ctx);
+    assert_eq!(
+        kernel_entry(&list, "devkit-tty")["health"]["verdict"],
+        "ok",
+        "{list}"
+    );
+    assert_eq!(code, Some(0));
+}
