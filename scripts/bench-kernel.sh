@@ -7,7 +7,7 @@
 #  2. kernel start to first kernel_info reply (jupyter_client, tests/jupyter/kernel_info.py), devkit's wrapper
 #     spec against a bare `python -m ipykernel_launcher` spec: the same cost seen end to end, reported (a kernel
 #     start-up varies by tens of ms from run to run, more on a loaded machine);
-#  3. the time from `devkit kernel add` to a first cell executed through a real Jupyter server (REST +
+#  3. `devkit kernel add` alone, and the time from `devkit kernel add` to a first cell executed through a real Jupyter server (REST +
 #     websocket), reported.
 #
 # Usage: scripts/bench-kernel.sh   (environment: BENCH_RUNS=N, default 20; the wrapper-only runs are 5 N)
@@ -73,6 +73,9 @@ for shape in venv conda; do
     -n wrapper "'$jpy' tests/jupyter/kernel_info.py devkit-wrapped-$shape"
   echo "result: $shape: kernel_info reply, wrapper minus bare: $(median_diff_ms "$work/$shape.json") ms (median difference)"
 done
+
+echo "==> devkit kernel add alone (most of it is the environment's own \`import ipykernel\` check)"
+hyperfine -N --style basic --warmup 2 --runs "$runs" "'$devkit' -q kernel add '$work/venv' --name add-only"
 
 echo "==> devkit kernel add, then a first cell executed through the Jupyter server"
 cat > "$work/first-cell.sh" <<SH
