@@ -14,6 +14,8 @@ debs+=(docker.io docker-registry apache2-utils skopeo busybox-static)
 debs+=(charliecloud-runtime charliecloud-builders runc umoci hyperfine)
 # GitLab: ssh-keygen for `devkit gitlab ssh-key add`.
 debs+=(openssh-client)
+# Kernels: chattr (e2fsprogs) locks a kernels folder in a test; hyperfine runs scripts/bench-kernel.sh.
+debs+=(e2fsprogs hyperfine)
 # CI plugins: gitlab-ci-local runs their pipelines (it syncs the project with rsync; npm comes with nodejs).
 debs+=(rsync nodejs)
 command -v npm >/dev/null || debs+=(npm) # Debian splits npm out; the nodesource nodejs bundles it
@@ -45,6 +47,29 @@ if [ ! -e "$stamp" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --disable-pip-version-check "${pytools[@]}"
   touch "$stamp"
+fi
+
+# Kernels: a real Jupyter server, a JupyterHub and a websocket client in a venv of their own
+# (tests/jupyter/up.sh, hub-up.sh), and a wheelhouse with ipykernel so test environments get it offline (uv, or
+# pip through a test pip.conf).
+jupyter_venv=target/test-tools/jupyter
+jupyter_pkgs=(jupyter_server==2.21.1 ipykernel==7.4.0 jupyter_client==8.10.0 websocket-client jupyterhub==6.1.1)
+jupyter_stamp="$jupyter_venv/.installed-$(printf '%s\n' "${jupyter_pkgs[@]}" | sha256sum | cut -c1-16)"
+if [ ! -e "$jupyter_stamp" ]; then
+  echo "==> jupyter test server: ${jupyter_pkgs[*]}"
+  python3 -m venv "$jupyter_venv"
+  "$jupyter_venv/bin/pip" install -q --disable-pip-version-check "${jupyter_pkgs[@]}"
+  rm -rf target/test-tools/kernel-wheels
+  "$jupyter_venv/bin/pip" download -q --disable-pip-version-check --only-binary=:all: \
+    -d target/test-tools/kernel-wheels ipykernel==7.4.0
+  touch "$jupyter_stamp"
+fi
+
+# The JupyterHub's proxy.
+chp_version=5.3.0
+if [ "$(cd target/test-tools/npm-hub 2>/dev/null && node -p 'require("configurable-http-proxy/package.json").version' 2>/dev/null)" != "$chp_version" ]; then
+  echo "==> npm install configurable-http-proxy@$chp_version"
+  npm install --silent --no-audit --no-fund --prefix target/test-tools/npm-hub "configurable-http-proxy@$chp_version" >/dev/null
 fi
 
 # gitlab-ci-local for the executed CI plugin tests: 4.73 is the last version that runs on Node 20.

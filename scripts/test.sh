@@ -65,6 +65,19 @@ if wanted docker; then
   . "$docker_dir/env"
 fi
 
+# A real Jupyter server on loopback for the kernel tests; devkit writes kernels into its data dir.
+jupyter_dir=$(mktemp -d "${TMPDIR:-/tmp}/devkit-jupyter.XXXXXX")
+cleanup_steps+=("tests/jupyter/down.sh '$jupyter_dir'; rm -rf '$jupyter_dir'")
+echo "==> jupyter server in $jupyter_dir"
+tests/jupyter/up.sh "$jupyter_dir"
+export DEVKIT_TEST_JUPYTER_DIR="$jupyter_dir"
+# A real JupyterHub (users' servers with their own HOME, as on the Datalabs) for the end-to-end kernel test.
+hub_dir=$(mktemp -d "${TMPDIR:-/tmp}/devkit-jupyterhub.XXXXXX")
+cleanup_steps+=("tests/jupyter/down.sh '$hub_dir'; rm -rf '$hub_dir'")
+echo "==> jupyterhub in $hub_dir"
+tests/jupyter/hub-up.sh "$hub_dir"
+export DEVKIT_TEST_JUPYTERHUB_DIR="$hub_dir"
+
 echo "==> cargo test"
 log=$(mktemp)
 # Tests that skip (only when DEVKIT_TEST_ALLOW_SKIP=1) append a line here (tests/it/support.rs `missing`).

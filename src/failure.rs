@@ -34,6 +34,7 @@ fn leaf_hint(cause: &(dyn std::error::Error + 'static)) -> Option<Option<String>
         crate::gitlab::GitlabError,
         crate::runner_config::RunnerConfigError,
         crate::ssh_config::SshConfigError,
+        crate::kernel::KernelError,
     )
 }
 

@@ -15,6 +15,7 @@ pub mod failure;
 pub mod gitlab;
 pub mod http;
 pub mod images;
+pub mod kernel;
 pub mod onboard;
 pub mod printer;
 

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 mod credentials;
 mod gitlab;
 mod images;
+mod kernel;
 mod onboard;
 mod scaffold;
 mod slurm;
@@ -13,6 +14,7 @@ mod slurm;
 pub use credentials::*;
 pub use gitlab::*;
 pub use images::*;
+pub use kernel::*;
 pub use onboard::*;
 pub use scaffold::*;
 pub use slurm::*;
@@ -128,6 +130,9 @@ pub enum Command {
     /// Register, list, verify and remove GitLab runners on this machine.
     #[command(subcommand)]
     Runner(RunnerCommand),
+    /// Jupyter kernels for your own environments, usable from the Datalabs.
+    #[command(subcommand)]
+    Kernel(KernelCommand),
 }
 
 /// `devkit templates` subcommands.

@@ -14,6 +14,7 @@ mod http_setup;
 mod images;
 mod init;
 mod init_gitlab;
+mod kernel;
 mod login;
 mod login_artifactory;
 mod onboard;
@@ -63,6 +64,7 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
                 Command::Runner(cmd) => runner::run(&cmd, &settings, printer),
                 Command::Onboard(args) => onboard::run(&args, &settings, printer),
                 Command::Doctor(args) => doctor::run(&args, &settings, printer),
+                Command::Kernel(cmd) => kernel::run(&cmd, &settings, printer),
                 Command::Secrets(SecretsCommand::Status(args)) => secrets::status(&args, &settings, printer),
                 Command::Secrets(SecretsCommand::Set(args)) => secrets::set(&args, &settings, printer),
                 Command::Secrets(SecretsCommand::Remove(args)) => secrets::remove(&args, &settings, printer),

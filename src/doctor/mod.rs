@@ -5,6 +5,7 @@ mod artifactory_token;
 pub mod client_configs;
 mod gitlab_token;
 mod http;
+mod kernels;
 pub mod process;
 mod reach;
 pub mod render;
@@ -114,6 +115,7 @@ pub fn run_all(ctx: &Context<'_>) -> Vec<Check> {
     checks.extend(reach::checks(ctx));
     checks.push(slurm::check(ctx));
     checks.extend(runners::checks(ctx));
+    checks.extend(kernels::checks(ctx));
     checks
 }
 

@@ -140,6 +140,8 @@ pub struct Datalabs {
     pub url: String,
     /// URL from outside the network.
     pub url_outside: String,
+    /// Where kernelspecs must be for the Datalabs' servers to see them; `~/` is the user's home.
+    pub kernels_dir: String,
 }
 
 /// TLS settings of the site.

@@ -57,6 +57,7 @@ mod init;
 mod init_errors;
 mod init_hostile;
 mod init_sandbox_props;
+mod kernel;
 mod layers;
 mod login;
 mod login_pip;

@@ -203,10 +203,7 @@ fn runner_dry_run_list_verify_unregister() {
     assert_eq!(verify.status.code(), Some(1));
     let text = all_output(&verify);
     let trex_id = t.gitlab.state().runners[0].id;
-    assert!(
-        text.contains(&format!("Valid `trex` (id {trex_id})")),
-        "{text}"
-    );
+    assert!(text.contains(&format!("Valid `trex` (id {trex_id})")), "{text}");
     assert!(
         text.contains("2 stale runner(s): docker-runner, shell-runner"),
         "{text}"

@@ -347,3 +347,32 @@ pub fn undo_read_only(dir: &Path) {
     use std::os::unix::fs::PermissionsExt;
     let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755));
 }
+
+/// A test service started by scripts/test.sh that leaves its folder (holding a `url` file) in `var`.
+fn require_service_dir(var: &str, service: &str, how: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os(var)
+        .map(PathBuf::from)
+        .filter(|d| d.join("url").is_file());
+    if dir.is_none() {
+        missing(&format!("{service} (`{var}` is unset or holds no `url`)"), how);
+    }
+    dir
+}
+
+/// The test Jupyter server of tests/jupyter/up.sh (`DEVKIT_TEST_JUPYTER_DIR`): its folder.
+pub fn require_jupyter() -> Option<PathBuf> {
+    require_service_dir(
+        "DEVKIT_TEST_JUPYTER_DIR",
+        "the test Jupyter server",
+        "run ./scripts/test.sh, or tests/jupyter/up.sh DIR and export DEVKIT_TEST_JUPYTER_DIR=DIR",
+    )
+}
+
+/// The test JupyterHub of tests/jupyter/hub-up.sh (`DEVKIT_TEST_JUPYTERHUB_DIR`): its folder.
+pub fn require_jupyterhub() -> Option<PathBuf> {
+    require_service_dir(
+        "DEVKIT_TEST_JUPYTERHUB_DIR",
+        "the test JupyterHub",
+        "run ./scripts/test.sh, or tests/jupyter/hub-up.sh DIR and export DEVKIT_TEST_JUPYTERHUB_DIR=DIR",
+    )
+}
