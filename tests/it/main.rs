@@ -72,6 +72,7 @@ mod plugins_readme;
 mod plugins_run;
 mod pool;
 mod pool_reaper;
+mod publish;
 mod runner;
 mod schema;
 mod secrets;
