@@ -296,22 +296,27 @@ pub struct PrivateCluster {
 
 impl PrivateCluster {
     pub fn start() -> Self {
-        let dir = tempfile::tempdir().unwrap();
         let scripts = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/slurm");
-        // Distinct ports per test process and per cluster within it (tests run concurrently).
-        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst) % 4;
-        let port = 20000 + ((std::process::id() % 2500) * 4 + n) * 4;
-        let conf = dir.path().join("slurm.conf").display().to_string();
-        let st = Command::new(scripts.join("up.sh"))
-            .arg(dir.path())
-            .arg(port.to_string())
-            .arg("1")
-            .status()
-            .unwrap();
-        let cluster = Self { dir, conf };
-        assert!(st.success(), "private cluster did not start");
-        cluster
+        // up.sh picks the first free port range below the ephemeral ports (where an outgoing connection could take
+        // a port between the check and slurmctld's bind); one start at a time in this process, so two concurrent
+        // tests never pick the same range, and a start that lost a race anyway is tried again.
+        static STARTING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _one = STARTING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for _ in 0..3 {
+            let dir = tempfile::tempdir().unwrap();
+            let conf = dir.path().join("slurm.conf").display().to_string();
+            let st = Command::new(scripts.join("up.sh"))
+                .arg(dir.path())
+                .arg("")
+                .arg("1")
+                .status()
+                .unwrap();
+            let cluster = Self { dir, conf };
+            if st.success() {
+                return cluster;
+            }
+        }
+        panic!("private cluster did not start in 3 attempts (see the up.sh errors above)")
     }
 
     pub fn pid_file(&self, name: &str) -> PathBuf {

@@ -143,11 +143,15 @@ for i in $(seq 1 "$nodes"); do
   cat "$dir/run/slurmd.n$i.pid" >>"$dir/pids"
 done
 
-for _ in $(seq 300); do
-  idle=$(sinfo -h -N -o '%N %T' 2>/dev/null | grep -c ' idle$' || true)
+# Wait at most 60 s for every node to be idle; a controller that died (a port taken meanwhile, say) ends the wait
+# at once instead of letting each `sinfo` time out.
+ctld=$(cat "$dir/run/slurmctld.pid")
+deadline=$((SECONDS + 60))
+while [ "$SECONDS" -lt "$deadline" ] && kill -0 "$ctld" 2>/dev/null; do
+  idle=$(timeout 5 sinfo -h -N -o '%N %T' 2>/dev/null | grep -c ' idle$' || true)
   [ "$idle" -ge "$nodes" ] && { echo "slurm cluster up in $dir (port $port, $nodes nodes)" >&2; exit 0; }
   sleep 0.1
 done
 echo "error: slurm nodes did not become idle; see $dir/log" >&2
-sinfo -N >&2 || true
+tail -n 3 "$dir/log/slurmctld.log" >&2 || true
 exit 1
