@@ -1,9 +1,10 @@
-//! The only way devkit builds a Tera instance: templates parsed in parallel, checked by `engine_scan`
+//! The only way devkit builds a Tera instance: templates parsed in parallel (through `engine_text`), checked by `engine_scan`
 //! (allow-listed functions, filters and testers; no recursion), with only the allowed functions registered
 //! and `range` bounded, and every render writing into a buffer that refuses to grow past the size limit.
 
 use super::ScaffoldError;
 use super::engine_scan;
+use super::engine_text;
 use super::sandbox::{MAX_FILE_BYTES, MAX_RANGE};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -19,8 +20,9 @@ pub struct Engine {
 impl Engine {
     /// Parses and checks `(name, source)` templates.
     pub fn build(sources: &[(String, &str)]) -> Result<Self, ScaffoldError> {
+        let parser = engine_text::Parser::new(sources);
         let parsed = super::parallel::map(sources, |(name, text)| {
-            tera::Template::new(name, None, text).map_err(|e| syntax_error(name, &e))
+            parser.parse(name, text).map_err(|e| syntax_error(name, &e))
         });
         let mut tera = sandboxed_tera();
         for template in parsed {
