@@ -20,13 +20,10 @@ pub struct Engine {
 impl Engine {
     /// Parses and checks `(name, source)` templates.
     pub fn build(sources: &[(String, &str)]) -> Result<Self, ScaffoldError> {
-        let parser = engine_text::Parser::new(sources);
-        let parsed = super::parallel::map(sources, |(name, text)| {
-            parser.parse(name, text).map_err(|e| syntax_error(name, &e))
-        });
+        let parsed = engine_text::parse_all(sources);
         let mut tera = sandboxed_tera();
-        for template in parsed {
-            let template = template?;
+        for ((name, _), template) in sources.iter().zip(parsed) {
+            let template = template.map_err(|e| syntax_error(name, &e))?;
             tera.templates.insert(template.name.clone(), template);
         }
         let texts: HashMap<&str, &str> = sources.iter().map(|(n, t)| (n.as_str(), *t)).collect();
@@ -47,7 +44,11 @@ impl Engine {
 
     /// Renders template `name`; `source` is its text, for the line of an error.
     pub fn render(&self, name: &str, source: &str, ctx: &tera::Context) -> Result<String, ScaffoldError> {
-        let mut out = Bounded::default();
+        // Most of a rendered file is its template's text: one allocation instead of a growing buffer.
+        let mut out = Bounded {
+            bytes: Vec::with_capacity(source.len().saturating_add(source.len() / 8).min(MAX_FILE_BYTES)),
+            exceeded: false,
+        };
         let result = self.tera.render_to(name, ctx, &mut out);
         if out.exceeded {
             return Err(ScaffoldError::TooLarge {

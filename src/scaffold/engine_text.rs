@@ -38,7 +38,7 @@ fn lex(source: &str) -> Option<Vec<Token>> {
     let mut tokens = Vec::new();
     let mut text_start = 0;
     let mut i = 0;
-    while let Some(j) = next_block_start(b, i) {
+    while let Some(j) = next_block_start(source, i) {
         if j > text_start {
             tokens.push(Token::Text(text_start, j));
         }
@@ -81,16 +81,17 @@ fn lex(source: &str) -> Option<Vec<Token>> {
 }
 
 /// The first position at or after `from` where `{{`, `{%` or `{#` starts (where Tera's text ends).
-fn next_block_start(b: &[u8], from: usize) -> Option<usize> {
+pub fn next_block_start(s: &str, from: usize) -> Option<usize> {
+    let b = s.as_bytes();
     let mut i = from;
-    while i + 1 < b.len() {
-        let j = i + b[i..].iter().position(|c| *c == b'{')?;
+    loop {
+        // `str::find` of one ASCII character is a memchr.
+        let j = i + s.get(i..)?.find('{')?;
         if matches!(b.get(j + 1), Some(b'{' | b'%' | b'#')) {
             return Some(j);
         }
         i = j + 1;
     }
-    None
 }
 
 fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
@@ -150,21 +151,35 @@ enum Piece<'a> {
 struct Stretch<'a> {
     pieces: Vec<Piece<'a>>,
     raw: bool,
+    /// Bytes of text among the pieces.
+    text_len: usize,
+}
+
+/// Parses `(name, source)` templates, each as Tera would, on all cores; results in the order of `sources`.
+pub fn parse_all(sources: &[(String, &str)]) -> Vec<tera::Result<tera::Template>> {
+    let lexed = super::parallel::map(sources, |(_, text)| lex(text));
+    let parser = Parser::new(sources, &lexed);
+    let jobs: Vec<usize> = (0..sources.len()).collect();
+    super::parallel::map(&jobs, |&i| {
+        let (name, text) = &sources[i];
+        parser.parse(name, text, lexed[i].as_deref())
+    })
 }
 
 /// Parses templates sharing one cache of parsed variable tags.
-pub struct Parser {
+struct Parser {
     tags: HashMap<String, Node>,
 }
 
 impl Parser {
-    /// Parses, once each, the distinct variable tags of `sources`.
-    pub fn new(sources: &[(String, &str)]) -> Self {
+    /// Parses, once each, the distinct variable tags of the lexed `sources`.
+    fn new(sources: &[(String, &str)], lexed: &[Option<Vec<Token>>]) -> Self {
         let mut distinct: Vec<&str> = sources
             .iter()
-            .filter_map(|(_, text)| lex(text).map(|t| (*text, t)))
+            .zip(lexed)
+            .filter_map(|((_, text), tokens)| Some((*text, tokens.as_deref()?)))
             .flat_map(|(text, tokens)| {
-                tokens.into_iter().filter_map(move |t| match t {
+                tokens.iter().filter_map(move |t| match *t {
                     Token::Var(a, b) => Some(&text[a..b]),
                     _ => None,
                 })
@@ -188,14 +203,14 @@ impl Parser {
     }
 
     /// Parses one template: through markers when its text allows, else as it is.
-    pub fn parse(&self, name: &str, source: &str) -> tera::Result<tera::Template> {
-        self.parse_hoisted(name, source)
+    fn parse(&self, name: &str, source: &str, tokens: Option<&[Token]>) -> tera::Result<tera::Template> {
+        tokens
+            .and_then(|tokens| self.parse_hoisted(name, source, tokens))
             .map_or_else(|| tera::Template::new(name, None, source), Ok)
     }
 
-    fn parse_hoisted(&self, name: &str, source: &str) -> Option<tera::Template> {
-        let tokens = lex(source)?;
-        let (text, stretches) = self.hoist(source, &tokens);
+    fn parse_hoisted(&self, name: &str, source: &str, tokens: &[Token]) -> Option<tera::Template> {
+        let (text, stretches) = self.hoist(source, tokens);
         if stretches.is_empty() {
             return None;
         }
@@ -242,6 +257,7 @@ impl Parser {
                     stretches.push(Stretch {
                         pieces: vec![Piece::Text(&source[a..b])],
                         raw: true,
+                        text_len: b - a,
                     });
                     push_marker(source, &mut out, &mut copied, (a, b), stretches.len() - 1);
                 }
@@ -290,7 +306,18 @@ impl Parser {
                 }
             }
         }
-        stretches.push(Stretch { pieces, raw: false });
+        let text_len = pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Text(t) => t.len(),
+                Piece::Var(_) => 0,
+            })
+            .sum();
+        stretches.push(Stretch {
+            pieces,
+            raw: false,
+            text_len,
+        });
         push_marker(source, out, copied, (start, end), stretches.len() - 1);
     }
 }
@@ -328,6 +355,7 @@ fn expand(nodes: Vec<Node>, stretches: &[Stretch], seen: &mut [u32]) -> Option<V
                         Ok(i) => {
                             let stretch = stretches.get(i).filter(|s| !s.raw)?;
                             *seen.get_mut(i)? += 1;
+                            text.reserve(stretch.text_len);
                             for piece in &stretch.pieces {
                                 match piece {
                                     Piece::Text(t) => text.push_str(t),
@@ -354,6 +382,7 @@ fn expand(nodes: Vec<Node>, stretches: &[Stretch], seen: &mut [u32]) -> Option<V
                         Ok(i) => {
                             let stretch = stretches.get(i).filter(|s| s.raw)?;
                             *seen.get_mut(i)? += 1;
+                            text.reserve(stretch.text_len);
                             for piece in &stretch.pieces {
                                 if let Piece::Text(t) = piece {
                                     text.push_str(t);

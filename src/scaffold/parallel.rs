@@ -8,7 +8,10 @@ const SERIAL_BELOW: usize = 16;
 
 /// `f` applied to every item, on all available cores; results in the order of `items`.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    // Asked once: the answer reads cgroup files, a visible cost when a render calls this a dozen times.
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let threads =
+        *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get));
     if threads < 2 || items.len() < SERIAL_BELOW {
         return items.iter().map(f).collect();
     }
