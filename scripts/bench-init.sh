@@ -36,6 +36,8 @@ printf 'cookiecutters_dir: "%s/cc-home/templates"\nreplay_dir: "%s/cc-home/repla
   >"$work/cookiecutter.yaml"
 export COOKIECUTTER_CONFIG="$work/cookiecutter.yaml"
 
+# The machine's load, reported with the results: timings on a loaded machine are noisy.
+load_start="$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')"
 echo "==> generating the templates"
 python3 scripts/bench/gen.py "$work/small"
 python3 scripts/bench/gen.py "$work/large" --extra "$EXTRA_FILES"
@@ -150,7 +152,10 @@ done
 # --- one write per file -----------------------------------------------------------------------------------
 echo "==> system calls of devkit on the ~1000-file template (strace)"
 rm -rf "$out/devkit"
-strace -f -qq -o "$work/strace.log" -e trace=open,openat,creat,close,write,writev,pwrite64,rename,renameat,renameat2,link,linkat,copy_file_range,sendfile \
+# One log per thread (-ff): devkit writes files on several threads, and a shared log would split their
+# calls into "unfinished ... resumed" halves.
+mkdir -p "$work/strace"
+strace -ff -qq -o "$work/strace/log" -e trace=open,openat,creat,close,write,writev,pwrite64,rename,renameat,renameat2,link,linkat,copy_file_range,sendfile \
   "$devkit" -q init "$out/devkit" -t "$work/large/devkit" --defaults --no-git
 rm -rf "$out/devkit"
 strace -f -c -o "$work/strace-summary.txt" -e trace=openat,rename,renameat2,copy_file_range,write \
@@ -159,9 +164,10 @@ sed 's/^/    /' "$work/strace-summary.txt"
 
 # --- report -----------------------------------------------------------------------------------------------
 set +e
-python3 - "$work" "$out/devkit" "$fstype" "$rss_kb" <<'PY'
+python3 - "$work" "$out/devkit" "$fstype" "$rss_kb" "$load_start" "$(nproc)" <<'PY'
 import json, os, re, sys
 work, project, fstype, rss_kb = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+load_start, cores = sys.argv[5], sys.argv[6]
 T = dict(copier_small=30, cookie_small=20, copier_large=15, rss_kb=40000, version_ms=2.0,
          copier_heavy=40, cookie_heavy=25, cp_heavy_large=5)
 
@@ -188,12 +194,16 @@ for root, _, names in os.walk(project):
         files[rel] = os.path.getsize(os.path.join(root, n))
 creates, writes, written, fds = {}, {}, {}, {}
 renames = copies = 0
-line_re = re.compile(r"^(\d+)\s+(\w+)\((.*)\)\s+=\s+(-?\d+)")
-for line in open(f"{work}/strace.log"):
+line_re = re.compile(r"^(\w+)\((.*)\)\s+=\s+(-?\d+)")
+# A file descriptor is followed within the thread that opened it: devkit opens, writes and closes each
+# output file on one thread.
+lines = [(name.rsplit(".", 1)[1], line) for name in sorted(os.listdir(f"{work}/strace"))
+         for line in open(f"{work}/strace/{name}")]
+for pid, line in lines:
     mt = line_re.match(line)
     if not mt:
         continue
-    pid, call, args, ret = mt.group(1), mt.group(2), mt.group(3), int(mt.group(4))
+    call, args, ret = mt.group(1), mt.group(2), int(mt.group(3))
     if call in ("open", "openat", "creat") and ("O_CREAT" in args or call == "creat") and ret >= 0:
         path = re.search(r'"((?:[^"\\]|\\.)*)"', args).group(1)
         staged = re.sub(r"^.*/\.devkit-staging-[^/]+/", "", path)
@@ -217,7 +227,8 @@ written_once = all(writes.get(f, 0) == (1 if files[f] else 0) and written.get(f,
 non_empty = sum(1 for s in files.values() if s)
 
 print()
-print(f"Results (medians; scratch folder on {fstype}):")
+print(f"Results (medians; scratch folder on {fstype}; {cores} cores; 1-minute load {load_start} at the start,"
+      f" {os.getloadavg()[0]:.2f} at the end):")
 print(f"{'template':<10} {'devkit':>10} {'copier':>10} {'cookiecutter':>13} {'copier/devkit':>14} {'cookiecutter/devkit':>20}")
 for s, label in (("small", "light ~40"), ("large", "light ~1000"), ("heavy", "heavy ~40"), ("heavy-large", "heavy ~1000")):
     d, c, k = m[f"devkit-{s}"], m[f"copier-{s}"], m[f"cookiecutter-{s}"]

@@ -1,9 +1,10 @@
-//! The only way devkit builds a Tera instance: templates parsed in parallel, checked by `engine_scan`
+//! The only way devkit builds a Tera instance: templates parsed in parallel (through `engine_text`), checked by `engine_scan`
 //! (allow-listed functions, filters and testers; no recursion), with only the allowed functions registered
 //! and `range` bounded, and every render writing into a buffer that refuses to grow past the size limit.
 
 use super::ScaffoldError;
 use super::engine_scan;
+use super::engine_text;
 use super::sandbox::{MAX_FILE_BYTES, MAX_RANGE};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -19,12 +20,10 @@ pub struct Engine {
 impl Engine {
     /// Parses and checks `(name, source)` templates.
     pub fn build(sources: &[(String, &str)]) -> Result<Self, ScaffoldError> {
-        let parsed = super::parallel::map(sources, |(name, text)| {
-            tera::Template::new(name, None, text).map_err(|e| syntax_error(name, &e))
-        });
+        let parsed = engine_text::parse_all(sources);
         let mut tera = sandboxed_tera();
-        for template in parsed {
-            let template = template?;
+        for ((name, _), template) in sources.iter().zip(parsed) {
+            let template = template.map_err(|e| syntax_error(name, &e))?;
             tera.templates.insert(template.name.clone(), template);
         }
         let texts: HashMap<&str, &str> = sources.iter().map(|(n, t)| (n.as_str(), *t)).collect();
@@ -45,7 +44,11 @@ impl Engine {
 
     /// Renders template `name`; `source` is its text, for the line of an error.
     pub fn render(&self, name: &str, source: &str, ctx: &tera::Context) -> Result<String, ScaffoldError> {
-        let mut out = Bounded::default();
+        // Most of a rendered file is its template's text: one allocation instead of a growing buffer.
+        let mut out = Bounded {
+            bytes: Vec::with_capacity(source.len().saturating_add(source.len() / 8).min(MAX_FILE_BYTES)),
+            exceeded: false,
+        };
         let result = self.tera.render_to(name, ctx, &mut out);
         if out.exceeded {
             return Err(ScaffoldError::TooLarge {

@@ -78,7 +78,7 @@ pub const TESTERS: &[&str] = &[
 ];
 
 /// A node of the call graph: a template file's body, or one macro of a file.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
 enum Key {
     File(String),
     Macro(String, String),
@@ -154,7 +154,7 @@ pub fn check(
         stack: Vec::new(),
     };
     let mut keys: Vec<&Key> = graph.keys().collect();
-    keys.sort_by_key(|k| format!("{k:?}"));
+    keys.sort_unstable();
     for key in keys {
         let (depth, expansions) = walk.visit(key).map_err(|chain| ScaffoldError::Recursion {
             file: display(file_of(&chain[0])),

@@ -8,6 +8,7 @@ pub mod apply;
 mod embedded;
 mod engine;
 mod engine_scan;
+mod engine_text;
 mod error;
 mod git_source;
 pub mod lock;

@@ -106,8 +106,22 @@ fn from_embedded(name: &str) -> Result<Template, ScaffoldError> {
 fn from_dir(dir: &Path, spec: &str) -> Result<Template, ScaffoldError> {
     // Walk first: a manifest that is a symbolic link (to a file outside the template) is refused like any
     // other link, never read.
-    let mut files = Vec::new();
-    walk(dir, dir, &mut files)?;
+    let mut found = Vec::new();
+    walk(dir, dir, &mut found)?;
+    // Reading is most of the cost of a large template on a cold cache: on all cores.
+    let mut files = super::parallel::map(&found, |(path, rel, executable)| {
+        let contents = std::fs::read(path).map_err(|e| ScaffoldError::Read {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        Ok(TemplateFile {
+            path: rel.clone(),
+            contents: Cow::Owned(contents),
+            executable: *executable,
+        })
+    })
+    .into_iter()
+    .collect::<Result<Vec<_>, ScaffoldError>>()?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let manifest_file = files
         .iter()
@@ -129,7 +143,8 @@ fn from_dir(dir: &Path, spec: &str) -> Result<Template, ScaffoldError> {
     })
 }
 
-fn walk(root: &Path, dir: &Path, out: &mut Vec<TemplateFile>) -> Result<(), ScaffoldError> {
+/// The regular files below `dir`: path, path relative to `root` (`/`-separated), executable bit.
+fn walk(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, String, bool)>) -> Result<(), ScaffoldError> {
     let read_err = |p: &Path, e: std::io::Error| ScaffoldError::Read {
         path: p.display().to_string(),
         message: e.to_string(),
@@ -157,12 +172,8 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<TemplateFile>) -> Result<(), Scaf
         } else if !meta.is_file() {
             return Err(ScaffoldError::SpecialFile(rel));
         } else {
-            let contents = std::fs::read(&path).map_err(|e| read_err(&path, e))?;
-            out.push(TemplateFile {
-                path: rel,
-                contents: Cow::Owned(contents),
-                executable: is_executable(&meta),
-            });
+            let executable = is_executable(&meta);
+            out.push((path, rel, executable));
         }
     }
     Ok(())

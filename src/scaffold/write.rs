@@ -110,9 +110,7 @@ pub fn apply(plan: &Plan) -> Result<Vec<String>, ScaffoldError> {
         .prefix(".devkit-staging-")
         .tempdir_in(&staging_parent)
         .map_err(|e| write_err(&staging_parent, &e))?;
-    for file in &plan.create {
-        write_file(&staging.path().join(&file.path), file)?;
-    }
+    write_files(staging.path(), &plan.create)?;
     if !plan.dest_exists {
         let staged = staging.keep();
         if let Err(e) = std::fs::rename(&staged, &plan.dest) {
@@ -154,10 +152,25 @@ fn make_parents(dest: &Path, rel: &str, made: &mut Vec<PathBuf>) -> std::io::Res
     Ok(())
 }
 
-fn write_file(path: &Path, file: &RenderedFile) -> Result<(), ScaffoldError> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| write_err(parent, &e))?;
+/// Writes `files` under `root`: each folder made once, then the files on all cores.
+fn write_files(root: &Path, files: &[RenderedFile]) -> Result<(), ScaffoldError> {
+    let mut dirs: Vec<&str> = files
+        .iter()
+        .filter_map(|f| f.path.rsplit_once('/').map(|(dir, _)| dir))
+        .collect();
+    dirs.sort_unstable();
+    dirs.dedup();
+    for dir in dirs {
+        let path = root.join(dir);
+        std::fs::create_dir_all(&path).map_err(|e| write_err(&path, &e))?;
     }
+    super::parallel::map(files, |file| write_file(&root.join(&file.path), file))
+        .into_iter()
+        .collect()
+}
+
+/// Creates one file, which must not exist, in an existing folder.
+fn write_file(path: &Path, file: &RenderedFile) -> Result<(), ScaffoldError> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
