@@ -94,10 +94,7 @@ pub fn login(args: &LoginDatalakeArgs, settings: &Settings, printer: &Printer) -
     store
         .set(&service, id, &secret)
         .with_context(|| format!("cannot store the key for `{service}`"))?;
-    printer.status(
-        "Stored",
-        format!("Datalake key `{id}` in {}", store.location()),
-    );
+    printer.status("Stored", format!("Datalake key `{id}` in {}", store.location()));
     printer.hint("run `devkit configure s3` to give every S3 client access");
     Ok(ExitStatus::Success)
 }

@@ -36,7 +36,10 @@ fn datalake_env(with_secret: bool, settings: &Settings, printer: &Printer) -> Re
         ("AWS_HTTPS", yes_no(t.https()).into()),
         ("AWS_VIRTUAL_HOSTING", yes_no(!t.path_style).into()),
         ("GDAL_PAM_ENABLED", "NO".into()),
-        ("DEVKIT_DATALAKE_STATIC_AUX", settings.site.datalake.static_aux.clone()),
+        (
+            "DEVKIT_DATALAKE_STATIC_AUX",
+            settings.site.datalake.static_aux.clone(),
+        ),
     ];
     if let Some(ca) = &t.ca_bundle {
         vars.push(("AWS_CA_BUNDLE", ca.display().to_string()));

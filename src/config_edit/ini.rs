@@ -268,9 +268,15 @@ mod tests {
     fn multi_line_values_are_continuation_lines_read_back_as_set() {
         let mut ini = Ini::parse("[profile x]\nregion = a\n").unwrap();
         ini.set("profile x", "s3", "\naddressing_style = path");
-        assert_eq!(ini.render(), "[profile x]\nregion = a\ns3 =\n  addressing_style = path\n");
+        assert_eq!(
+            ini.render(),
+            "[profile x]\nregion = a\ns3 =\n  addressing_style = path\n"
+        );
         let again = Ini::parse(&ini.render()).unwrap();
-        assert_eq!(again.get("profile x", "s3").as_deref(), Some("\naddressing_style = path"));
+        assert_eq!(
+            again.get("profile x", "s3").as_deref(),
+            Some("\naddressing_style = path")
+        );
         let mut again = again;
         again.remove("profile x", "s3");
         assert_eq!(again.render(), "[profile x]\nregion = a\n");

@@ -130,10 +130,7 @@ pub fn plan(t: &S3Target, cred: &S3Credential) -> Vec<Op> {
     let mut s3cmd_keys = vec![
         ("host_base", host.clone()),
         ("host_bucket", host.clone()),
-        (
-            "use_https",
-            if t.https() { "True" } else { "False" }.to_string(),
-        ),
+        ("use_https", if t.https() { "True" } else { "False" }.to_string()),
         ("signature_v2", "False".into()),
         ("bucket_location", t.region.clone()),
         ("access_key", cred.access_key_id.clone()),

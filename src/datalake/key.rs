@@ -31,7 +31,8 @@ impl KeyError {
     pub fn hint(&self) -> Option<String> {
         match self {
             Self::Missing { .. } => Some(
-                "store it with `devkit login datalake --access-key-id ID` (the secret is read from stdin)".into(),
+                "store it with `devkit login datalake --access-key-id ID` (the secret is read from stdin)"
+                    .into(),
             ),
             Self::Store(e) => e.hint(),
         }

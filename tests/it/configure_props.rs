@@ -236,7 +236,10 @@ const GDALRC: &[&str] = &[
     "[configoptions]\nGDAL_CACHEMAX = 512\nAWS_S3_ENDPOINT = old.example",
     "[directives]\nignore-env-vars=no",
 ];
-const FSSPEC: &[&str] = &["\"s3\": {\"anon\": false, \"profile\": \"old\"}", "\"gcs\": {\"project\": \"p\"}"];
+const FSSPEC: &[&str] = &[
+    "\"s3\": {\"anon\": false, \"profile\": \"old\"}",
+    "\"gcs\": {\"project\": \"p\"}",
+];
 
 fn fsspec_json() -> BoxedStrategy<String> {
     subsequence(FSSPEC, 0..=FSSPEC.len())
@@ -325,7 +328,10 @@ pub fn home() -> impl Strategy<Value = Vec<Dotfile>> {
         ),
     )
         .prop_map(|(a, b, c, d, e, f, g, (h, i, j, k, l))| {
-            [a, b, c, d, e, f, g, h, i, j, k, l].into_iter().flatten().collect()
+            [a, b, c, d, e, f, g, h, i, j, k, l]
+                .into_iter()
+                .flatten()
+                .collect()
         })
 }
 
