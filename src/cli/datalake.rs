@@ -18,6 +18,40 @@ pub struct LoginDatalakeArgs {
 pub enum DatalakeCommand {
     /// Print the stored key as a `credential_process` document (run by awscli, boto3 and rclone, not by people).
     Credentials,
+    /// List `s3://bucket/prefix` with size, storage class and date (every page of the listing).
+    Ls(DatalakeLsArgs),
+    /// The site's collections and whether each is reachable with the stored key (exit 1 if one is not).
+    Collections,
+    /// Bring a cold (tape) object back: request a restore, report readiness, or wait for it with `--wait`.
+    Restore(DatalakeRestoreArgs),
+    /// List the pre-downloaded auxiliary data on Trex (`datalake.static_aux`), or one folder of it.
+    Aux {
+        /// A folder (or file) of the auxiliary data, e.g. `MNT`.
+        name: Option<String>,
+    },
+}
+
+/// Arguments of `devkit datalake ls`.
+#[derive(Debug, Args)]
+pub struct DatalakeLsArgs {
+    /// `s3://bucket` or `s3://bucket/prefix`.
+    pub location: String,
+    /// Every key below the prefix instead of grouping at the next `/`.
+    #[arg(short, long)]
+    pub recursive: bool,
+}
+
+/// Arguments of `devkit datalake restore`.
+#[derive(Debug, Args)]
+pub struct DatalakeRestoreArgs {
+    /// `s3://bucket/key` of a cold object.
+    pub location: String,
+    /// Days the restored copy stays readable (default: the site's `datalake.restore_days`).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub days: Option<u32>,
+    /// Wait until the object is readable, polling with a growing delay (exit 0 once readable).
+    #[arg(long)]
+    pub wait: bool,
 }
 
 /// What `devkit env` prints variables for.

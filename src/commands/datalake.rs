@@ -18,10 +18,14 @@ use std::io::{IsTerminal, Read};
 pub fn run(command: &DatalakeCommand, settings: &Settings, printer: &Printer) -> Result<ExitStatus> {
     match command {
         DatalakeCommand::Credentials => credentials(settings, printer),
+        DatalakeCommand::Ls(args) => super::datalake_ops::ls(args, settings, printer),
+        DatalakeCommand::Collections => super::datalake_ops::collections(settings, printer),
+        DatalakeCommand::Restore(args) => super::datalake_ops::restore(args, settings, printer),
+        DatalakeCommand::Aux { name } => super::datalake_ops::aux(name.as_deref(), settings, printer),
     }
 }
 
-fn key_error(e: KeyError) -> anyhow::Error {
+pub(super) fn key_error(e: KeyError) -> anyhow::Error {
     match e.hint() {
         Some(hint) => UserError::with_hint(e.to_string(), hint).into(),
         None => UserError::new(e.to_string()).into(),

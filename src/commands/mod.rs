@@ -6,6 +6,7 @@ mod completions;
 mod configure;
 mod container_job;
 mod datalake;
+mod datalake_ops;
 pub mod docker_helper;
 mod doctor;
 mod env;

@@ -1,9 +1,21 @@
 //! The Datalake (S3 warm and cold tiers): where its key is kept, the client profile devkit derives from the
 //! site section, and the credential document `credential_process` prints. Requests live in the submodules.
 
+mod client;
+mod error;
 mod key;
+mod listing;
+mod location;
+mod restore;
+mod static_aux;
 
+pub use client::{Head, Restore, S3};
+pub use error::S3Error;
 pub use key::{DatalakeKey, KeyError, credential_process_json, load, service};
+pub use listing::{Object, Page};
+pub use location::{Location, LocationError};
+pub use restore::{Backoff, Readiness, wait};
+pub use static_aux::{AuxError, Entry, list as list_aux};
 
 use crate::configure::s3::S3Target;
 use crate::settings::Settings;
