@@ -202,6 +202,17 @@ impl S3 {
     pub fn head(&self, loc: &Location) -> Result<Head, S3Error> {
         let url = self.url(&loc.bucket, &loc.key_path()?, &[])?;
         let r = self.http.send(&self.signed(Method::Head, url, b"")?)?;
+        // A HEAD has no body: a web page shows as `text/html` without any of S3's object headers.
+        let s3_headers = r.header("etag").is_some() || r.headers.iter().any(|(k, _)| k.starts_with("x-amz-"));
+        let page = r
+            .header("content-type")
+            .is_some_and(|c| c.to_ascii_lowercase().starts_with("text/html"));
+        if r.ok() && page && !s3_headers {
+            return Err(S3Error::Html {
+                url: r.url.clone(),
+                status: r.status,
+            });
+        }
         if !r.ok() {
             return Err(from_answer(&r, &loc.display()));
         }

@@ -8,13 +8,13 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-struct S3 {
-    url: String,
-    key_id: String,
-    secret: String,
+pub(crate) struct S3 {
+    pub(crate) url: String,
+    pub(crate) key_id: String,
+    pub(crate) secret: String,
 }
 
-fn server() -> Option<S3> {
+pub(crate) fn server() -> Option<S3> {
     let dir = PathBuf::from(require_env(
         "DEVKIT_TEST_S3_DIR",
         "the test S3 server",
@@ -28,14 +28,14 @@ fn server() -> Option<S3> {
     })
 }
 
-fn cmd(ctx: &TestContext, s3: &S3, program: impl AsRef<std::ffi::OsStr>) -> Command {
+pub(crate) fn cmd(ctx: &TestContext, s3: &S3, program: impl AsRef<std::ffi::OsStr>) -> Command {
     let mut c = ctx.command(program);
     c.env("DEVKIT_DATALAKE_ENDPOINT", &s3.url)
         .env("DEVKIT_SECRET_STORE", "file");
     c
 }
 
-fn devkit(ctx: &TestContext, s3: &S3, args: &[&str], stdin: &str) -> Output {
+pub(crate) fn devkit(ctx: &TestContext, s3: &S3, args: &[&str], stdin: &str) -> Output {
     let mut c = assert_cmd::Command::from_std(cmd(ctx, s3, assert_cmd::cargo::cargo_bin!("devkit")));
     c.args(args).write_stdin(stdin).output().unwrap()
 }

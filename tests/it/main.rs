@@ -38,6 +38,7 @@ mod container;
 mod container_apptainer;
 mod container_executor;
 mod datalake;
+mod datalake_cmds;
 mod docker_cargo;
 mod docker_registry;
 mod doctor;
