@@ -40,7 +40,8 @@ pub(crate) fn devkit(ctx: &TestContext, s3: &S3, args: &[&str], stdin: &str) -> 
     c.args(args).write_stdin(stdin).output().unwrap()
 }
 
-fn login_and_configure(ctx: &TestContext, s3: &S3, secret: &str) -> String {
+/// `devkit login datalake` with `secret` on stdin; its output.
+pub(crate) fn login(ctx: &TestContext, s3: &S3, secret: &str) -> String {
     let login = devkit(
         ctx,
         s3,
@@ -54,9 +55,14 @@ fn login_and_configure(ctx: &TestContext, s3: &S3, secret: &str) -> String {
         secret,
     );
     assert!(login.status.success(), "{}", all_output(&login));
+    all_output(&login)
+}
+
+fn login_and_configure(ctx: &TestContext, s3: &S3, secret: &str) -> String {
+    let login = login(ctx, s3, secret);
     let conf = devkit(ctx, s3, &["configure", "s3"], "");
     assert!(conf.status.success(), "{}", all_output(&conf));
-    format!("{}{}", all_output(&login), all_output(&conf))
+    format!("{login}{}", all_output(&conf))
 }
 
 /// Each client's listing and reading of `bucket/key`, with only devkit's files.

@@ -4,7 +4,7 @@
 //! moto restores at once (never `ongoing-request="true"`): the slow-restore polling is tested in the unit
 //! tests of `datalake::restore` with a fake HEAD that stays "ongoing" for several polls.
 
-use crate::datalake::{S3, cmd, devkit, server};
+use crate::datalake::{S3, cmd, devkit, login, server};
 use crate::support::{TestContext, all_output, require_tool};
 use std::io::{Read, Write};
 use std::process::Output;
@@ -36,22 +36,6 @@ fn seed(ctx: &TestContext, s3: &S3, bucket: &str) {
          for k in sys.argv[2:5]: c.put_object(Bucket=b, Key=k, Body=b'warm')\n\
          c.put_object(Bucket=b, Key=sys.argv[5], Body=b'cold data', StorageClass='GLACIER')\n",
         &[bucket, "plain.txt", ODD_KEY, DOT_KEY, COLD_KEY],
-    );
-    assert!(o.status.success(), "{}", all_output(&o));
-}
-
-fn login(ctx: &TestContext, s3: &S3, secret: &str) {
-    let o = devkit(
-        ctx,
-        s3,
-        &[
-            "login",
-            "datalake",
-            "--access-key-id",
-            &s3.key_id,
-            "--secret-stdin",
-        ],
-        secret,
     );
     assert!(o.status.success(), "{}", all_output(&o));
 }
