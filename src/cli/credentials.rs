@@ -70,7 +70,9 @@ pub enum ConfigureClient {
     Docker,
     /// cargo: crates.io replaced by the Artifactory sparse index in `~/.cargo/config.toml`, token via `cargo-credential-devkit`.
     Cargo,
-    /// All of the above.
+    /// S3 clients of the Datalake: awscli/boto3/s3fs (`~/.aws/config`, key via `credential_process`), rclone, s3cmd and GDAL (key in their 0600 files).
+    S3,
+    /// All of the above (s3 only when a Datalake key is stored).
     All,
 }
 
@@ -98,6 +100,8 @@ pub enum LoginCommand {
     Gitlab(LoginGitlabArgs),
     /// Artifactory: create a refreshable token with your password, or store a token you created; refresh it.
     Artifactory(LoginArtifactoryArgs),
+    /// Datalake: store an S3 access key (the secret from stdin or a prompt, never an argument).
+    Datalake(super::LoginDatalakeArgs),
 }
 
 /// Arguments of `devkit login gitlab`.
@@ -113,6 +117,8 @@ pub struct LoginGitlabArgs {
 pub enum LogoutCommand {
     /// Artifactory: revoke the token, remove it from the store, `.netrc`, `.pypirc` and the keyring.
     Artifactory(LogoutArtifactoryArgs),
+    /// Datalake: remove the key from the store and undo `devkit configure s3` (every file that held it).
+    Datalake,
 }
 
 /// Arguments of `devkit login artifactory`.

@@ -4,6 +4,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 mod credentials;
+mod datalake;
 mod gitlab;
 mod images;
 mod kernel;
@@ -12,6 +13,7 @@ mod scaffold;
 mod slurm;
 
 pub use credentials::*;
+pub use datalake::*;
 pub use gitlab::*;
 pub use images::*;
 pub use kernel::*;
@@ -100,7 +102,7 @@ pub enum Command {
     /// Show the effective site profile.
     #[command(subcommand)]
     Site(SiteCommand),
-    /// Point a package client (pip, uv, twine, conda, docker, cargo) at Artifactory with your stored token.
+    /// Point a package client (pip, uv, twine, conda, docker, cargo) at Artifactory, or the S3 clients at the Datalake.
     Configure(ConfigureArgs),
     /// Inspect and fill devkit's secret store (keyring or owner-only file).
     #[command(subcommand)]
@@ -133,6 +135,11 @@ pub enum Command {
     /// Jupyter kernels for your own environments, usable from the Datalabs.
     #[command(subcommand)]
     Kernel(KernelCommand),
+    /// The Datalake (S3 warm and cold tiers): collections, listing, cold-tier restore, auxiliary data.
+    #[command(subcommand)]
+    Datalake(DatalakeCommand),
+    /// Print `export` lines of a devkit profile for a shell, a batch script or CI (no secret unless asked).
+    Env(EnvArgs),
 }
 
 /// `devkit templates` subcommands.

@@ -23,7 +23,15 @@ pub fn run(args: &ConfigureArgs, settings: &Settings, printer: &Printer) -> Resu
         ConfigureClient::Conda => vec![Client::Conda],
         ConfigureClient::Docker => vec![Client::Docker],
         ConfigureClient::Cargo => vec![Client::Cargo],
-        ConfigureClient::All => Client::ALL.to_vec(),
+        ConfigureClient::S3 => vec![Client::S3],
+        ConfigureClient::All => {
+            let mut all = Client::ALL.to_vec();
+            if !args.undo && !super::datalake::key_stored(settings, printer)? {
+                printer.info("s3 skipped: no Datalake key stored (`devkit login datalake` first)");
+                all.retain(|c| *c != Client::S3);
+            }
+            all
+        }
     };
     apply(&clients, args, settings, printer)
 }
@@ -76,7 +84,7 @@ fn apply(
     // docker and cargo get no secret in their files: only the other clients need the token now.
     let needs_token = clients
         .iter()
-        .any(|c| !matches!(c, Client::Docker | Client::Cargo));
+        .any(|c| !matches!(c, Client::Docker | Client::Cargo | Client::S3));
     let cred = if needs_token {
         let cred = credential(&store, &target, args.username.as_deref())?;
         if args.dry_run {
@@ -107,11 +115,20 @@ fn apply(
     for client in clients {
         ops.extend(configure::plan(*client, &target, &cred, !twine_keyring));
     }
+    let s3_key = if clients.contains(&Client::S3) {
+        let (s3_ops, key) = super::datalake::plan(&store, settings)?;
+        ops.extend(s3_ops);
+        Some(key)
+    } else {
+        None
+    };
     let mut pass = Pass::configure(data_dir, &ops)?;
     let keyring_needed = twine_keyring && clients.contains(&Client::Twine);
     let upload = target.pypi_upload();
     if args.dry_run {
-        show_diffs(&pass.changes, &[&cred.token], printer)?;
+        let mut secrets = vec![&cred.token];
+        secrets.extend(s3_key.as_ref());
+        show_diffs(&pass.changes, &secrets, printer)?;
         if keyring_needed && store.get(&upload, &cred.user)?.as_ref() != Some(&cred.token) {
             printer.info(format!(
                 "would store the token in the keyring for twine under `{upload}` / `{}`",
@@ -131,8 +148,22 @@ fn apply(
             format!("token for twine in the keyring under `{upload}`"),
         );
     }
+    if s3_key.is_some() {
+        super::datalake::after_configure(settings, printer);
+    }
     finish(&pass, printer);
     Ok(ExitStatus::Success)
+}
+
+/// Undoes what devkit wrote for `clients` (`devkit logout datalake`).
+pub(crate) fn undo_clients(clients: &[Client], settings: &Settings, printer: &Printer) -> Result<()> {
+    let args = ConfigureArgs {
+        client: ConfigureClient::All,
+        dry_run: false,
+        undo: true,
+        username: None,
+    };
+    apply(clients, &args, settings, printer).map(|_| ())
 }
 
 fn target(settings: &Settings) -> Result<Target> {

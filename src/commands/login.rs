@@ -20,6 +20,7 @@ pub fn run(command: &LoginCommand, settings: &Settings, printer: &Printer) -> Re
     match command {
         LoginCommand::Gitlab(args) => gitlab(args, settings, printer),
         LoginCommand::Artifactory(args) => super::login_artifactory::artifactory(args, settings, printer),
+        LoginCommand::Datalake(args) => super::datalake::login(args, settings, printer),
     }
 }
 

@@ -5,8 +5,11 @@ pub mod cargo_credential;
 mod completions;
 mod configure;
 mod container_job;
+mod datalake;
+mod datalake_ops;
 pub mod docker_helper;
 mod doctor;
+mod env;
 mod executor;
 mod gitlab;
 mod gitlab_api;
@@ -71,6 +74,9 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitStatus> {
                 Command::Logout(LogoutCommand::Artifactory(args)) => {
                     login_artifactory::logout_artifactory(&args, &settings, printer)
                 }
+                Command::Logout(LogoutCommand::Datalake) => datalake::logout(&settings, printer),
+                Command::Datalake(cmd) => datalake::run(&cmd, &settings, printer),
+                Command::Env(args) => env::run(&args, &settings, printer),
                 Command::Completions(_) | Command::Man | Command::Templates(_) => Err(crate::error::Bug(
                     "a command without settings reached the settings branch".into(),
                 )

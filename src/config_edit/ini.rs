@@ -97,6 +97,19 @@ impl Ini {
 
     /// Sets `key = value` in `[section]`, replacing the key in place or adding it (and the section) at the end.
     pub fn set(&mut self, section: &str, key: &str, value: &str) {
+        // A value with newlines (awscli's nested `s3 =` block) is written as indented continuation lines, the
+        // shape `get` reads back.
+        if value.contains('\n') {
+            let mut parts = value.split('\n');
+            let first = parts.next().unwrap_or_default();
+            let mut block = vec![format!("{key} = {first}").trim_end().to_string()];
+            block.extend(parts.map(|p| format!("  {}", p.trim())));
+            self.set(section, key, "");
+            if let Some(span) = self.find(section, key) {
+                self.lines.splice(span.start..span.end, block);
+            }
+            return;
+        }
         let line = format!("{key} = {value}");
         if let Some(span) = self.find(section, key) {
             // Keep the key's spelling and the spacing around `=` as the file has them.
@@ -250,6 +263,24 @@ mod tests {
     use super::*;
 
     const PIP: &str = "# my pip\n[global]\ntimeout = 60  \nextra-index-url =\n    https://a\n    https://b\n\n[install]\n; keep\nuser = false\n";
+
+    #[test]
+    fn multi_line_values_are_continuation_lines_read_back_as_set() {
+        let mut ini = Ini::parse("[profile x]\nregion = a\n").unwrap();
+        ini.set("profile x", "s3", "\naddressing_style = path");
+        assert_eq!(
+            ini.render(),
+            "[profile x]\nregion = a\ns3 =\n  addressing_style = path\n"
+        );
+        let again = Ini::parse(&ini.render()).unwrap();
+        assert_eq!(
+            again.get("profile x", "s3").as_deref(),
+            Some("\naddressing_style = path")
+        );
+        let mut again = again;
+        again.remove("profile x", "s3");
+        assert_eq!(again.render(), "[profile x]\nregion = a\n");
+    }
 
     #[test]
     fn set_replaces_in_place_and_keeps_comments() {

@@ -136,9 +136,9 @@ fn open(path: &Path, format: Format, read: Reader<'_>) -> Result<Opened, Configu
 
 fn is_private(path: &Path, format: Format) -> bool {
     format == Format::Netrc
-        || path
-            .file_name()
-            .is_some_and(|n| n == ".pypirc" || n == "config.json")
+        || path.file_name().is_some_and(|n| {
+            [".pypirc", "config.json", ".s3cfg", "gdalrc", "rclone.conf"].contains(&&*n.to_string_lossy())
+        })
 }
 
 /// The files named by `items`, each once, in first-seen order.

@@ -8,6 +8,7 @@ mod originals;
 mod owned;
 mod pass;
 mod persist;
+pub mod s3;
 mod snapshot;
 pub mod transaction;
 
@@ -36,17 +37,20 @@ pub enum Client {
     Docker,
     /// cargo: source replacement of crates.io in `~/.cargo/config.toml`.
     Cargo,
+    /// S3 clients of the Datalake (awscli, boto3, s3fs, rclone, s3cmd, GDAL): planned by [`s3::plan`].
+    S3,
 }
 
 impl Client {
     /// Every client, in the order `all` configures them.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::Pip,
         Self::Uv,
         Self::Twine,
         Self::Conda,
         Self::Docker,
         Self::Cargo,
+        Self::S3,
     ];
 
     /// The client's name.
@@ -58,6 +62,7 @@ impl Client {
             Self::Conda => "conda",
             Self::Docker => "docker",
             Self::Cargo => "cargo",
+            Self::S3 => "s3",
         }
     }
 }
@@ -340,6 +345,8 @@ pub fn plan(client: Client, t: &Target, cred: &Credential, twine_password_in_fil
             let provider = ["registries", CARGO_REGISTRY, "credential-provider"];
             ops.push(op(file, Format::Toml, &provider, t.cargo_provider.clone(), None));
         }
+        // The Datalake key, not the Artifactory token: see `s3::plan`.
+        Client::S3 => {}
     }
     ops
 }

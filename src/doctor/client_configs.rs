@@ -142,8 +142,10 @@ pub fn check_all(settings: &Settings, store: &SecretStore, login_hint: &str) -> 
         }
     };
     let password_in_file = store.kind() != StoreKind::Keyring;
+    // The Datalake profile has its own check (doctor/datalake.rs).
     Client::ALL
         .iter()
+        .filter(|client| **client != Client::S3)
         .map(|client| one(*client, &target, &cred, &owned, password_in_file))
         .collect()
 }

@@ -206,22 +206,24 @@ impl Http {
             Body::Empty => ("", Vec::new()),
             Body::Json(t) => ("application/json", t.as_bytes().to_vec()),
             Body::Form(t) => ("application/x-www-form-urlencoded", t.as_bytes().to_vec()),
+            Body::Raw(ct, t) => (*ct, t.as_bytes().to_vec()),
         };
         let bytes = zeroize::Zeroizing::new(bytes);
         let u = req.url.as_str();
+        let x = req.headers.as_slice();
         let response = match (req.method, content_type.is_empty()) {
-            (Method::Get, _) => with_headers(agent.get(u), a).call(),
-            (Method::Head, _) => with_headers(agent.head(u), a).call(),
-            (Method::Delete, true) => with_headers(agent.delete(u), a).call(),
-            (Method::Delete, false) => with_headers(agent.delete(u), a)
+            (Method::Get, _) => with_headers(agent.get(u), a, x).call(),
+            (Method::Head, _) => with_headers(agent.head(u), a, x).call(),
+            (Method::Delete, true) => with_headers(agent.delete(u), a, x).call(),
+            (Method::Delete, false) => with_headers(agent.delete(u), a, x)
                 .force_send_body()
                 .content_type(content_type)
                 .send(bytes.as_slice()),
-            (Method::Put, _) => with_headers(agent.put(u), a)
+            (Method::Put, _) => with_headers(agent.put(u), a, x)
                 .content_type(content_type)
                 .send(bytes.as_slice()),
-            (Method::Post, true) => with_headers(agent.post(u), a).send_empty(),
-            (Method::Post, false) => with_headers(agent.post(u), a)
+            (Method::Post, true) => with_headers(agent.post(u), a, x).send_empty(),
+            (Method::Post, false) => with_headers(agent.post(u), a, x)
                 .content_type(content_type)
                 .send(bytes.as_slice()),
         }?;
@@ -265,8 +267,12 @@ fn auth_header(auth: Auth<'_>) -> Option<(&'static str, zeroize::Zeroizing<Strin
 fn with_headers<B>(
     builder: ureq::RequestBuilder<B>,
     auth: Option<&(&'static str, zeroize::Zeroizing<String>)>,
+    extra: &[(String, String)],
 ) -> ureq::RequestBuilder<B> {
-    let builder = builder.header("accept", "application/json, text/plain;q=0.9, */*;q=0.8");
+    let mut builder = builder.header("accept", "application/json, text/plain;q=0.9, */*;q=0.8");
+    for (name, value) in extra {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
     match auth {
         Some((name, value)) => builder.header(*name, value.as_str()),
         None => builder,

@@ -15,7 +15,7 @@ mod request;
 mod tls;
 mod url;
 
-pub use client::Http;
+pub use client::{Http, human as human_duration};
 pub use config::{HttpConfig, USER_AGENT};
 pub use error::HttpError;
 pub use message::{server_message, text_summary as message_summary, value_text};

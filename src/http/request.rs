@@ -26,6 +26,8 @@ pub enum Body {
     Json(String),
     /// `application/x-www-form-urlencoded` text, already encoded.
     Form(String),
+    /// Text of another type (S3's XML), with its content type.
+    Raw(&'static str, String),
 }
 
 /// One request.
@@ -41,6 +43,8 @@ pub struct Request<'a> {
     pub body: Body,
     /// Whether sending it twice has the effect of sending it once (the method's nature unless declared).
     pub idempotent: bool,
+    /// Extra headers (e.g. a SigV4 signature), sent as given on every attempt.
+    pub headers: Vec<(String, String)>,
 }
 
 impl<'a> Request<'a> {
@@ -52,6 +56,7 @@ impl<'a> Request<'a> {
             auth: Auth::None,
             body: Body::Empty,
             idempotent: method.idempotent(),
+            headers: Vec::new(),
         }
     }
 
@@ -73,6 +78,20 @@ impl<'a> Request<'a> {
     #[must_use]
     pub fn json(mut self, value: &serde_json::Value) -> Self {
         self.body = Body::Json(value.to_string());
+        self
+    }
+
+    /// With extra headers.
+    #[must_use]
+    pub fn headers(mut self, headers: impl IntoIterator<Item = (String, String)>) -> Self {
+        self.headers.extend(headers);
+        self
+    }
+
+    /// With a text body of the given content type (e.g. `application/xml`).
+    #[must_use]
+    pub fn raw(mut self, content_type: &'static str, text: String) -> Self {
+        self.body = Body::Raw(content_type, text);
         self
     }
 

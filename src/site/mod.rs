@@ -31,6 +31,8 @@ pub struct SiteProfile {
     pub tls: Tls,
     /// The container runtime of CI jobs with `image:` and its image cache.
     pub container: Container,
+    /// The Datalake (S3 warm and cold tiers) and its collections.
+    pub datalake: Datalake,
 }
 
 /// GitLab settings of the site.
@@ -130,6 +132,36 @@ pub struct Container {
     pub cache_limit: String,
     /// Host folders bound (same path) into every container when they exist on the host.
     pub binds: Vec<String>,
+}
+
+/// The Datalake: S3 endpoint, tiers, restore behaviour and collections.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Datalake {
+    /// S3 endpoint inside the network (`scheme://host[:port]`).
+    pub endpoint: String,
+    /// S3 endpoint from outside the network.
+    pub endpoint_outside: String,
+    /// Region requests are signed for.
+    pub region: String,
+    /// `path` or `virtual`.
+    pub addressing_style: String,
+    /// Profile (rclone remote) name devkit writes into client files.
+    pub profile: String,
+    /// Storage class of objects on disk.
+    pub warm_storage_class: String,
+    /// Storage class of objects on tape.
+    pub cold_storage_class: String,
+    /// How a cold object comes back: `restore-object` (S3 RestoreObject) or `none`.
+    pub restore: String,
+    /// Days a restored copy stays readable.
+    pub restore_days: u32,
+    /// Restore tier: `Bulk`, `Standard` or `Expedited`.
+    pub restore_tier: String,
+    /// Auxiliary data on Trex (DEMs, ...).
+    pub static_aux: String,
+    /// Bucket names of the public collections.
+    pub collections: Vec<String>,
 }
 
 /// JupyterHub settings of the site.

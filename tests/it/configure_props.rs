@@ -70,10 +70,34 @@ pub fn all_ops(home: &Path) -> Vec<configure::Op> {
         token: Secret::new("t0k \"en\\"),
     };
     let t = target(home);
-    Client::ALL
+    let mut ops: Vec<configure::Op> = Client::ALL
         .iter()
         .flat_map(|c| configure::plan(*c, &t, &cred, true))
-        .collect()
+        .collect();
+    ops.extend(configure::s3::plan(&s3_target(home), &s3_cred()));
+    ops
+}
+
+/// The Datalake profile of the properties (`configure s3`).
+pub fn s3_target(home: &Path) -> configure::s3::S3Target {
+    configure::s3::S3Target {
+        endpoint: "https://s3.example.fr:9000".into(),
+        region: "eu-west-3".into(),
+        profile: "devkit-datalake".into(),
+        path_style: true,
+        ca_bundle: Some("/etc/ssl/site ca.pem".into()),
+        home: home.into(),
+        config_home: home.join(".config"),
+        credential_process: "/opt/devkit/bin/devkit datalake credentials".into(),
+    }
+}
+
+/// A Datalake key whose secret has the characters base64 keys have.
+pub fn s3_cred() -> configure::s3::S3Credential {
+    configure::s3::S3Credential {
+        access_key_id: "AKIAEXAMPLE".into(),
+        secret: Secret::new("wJal+rX/UtnF=EMI"),
+    }
 }
 
 /// A dotfile: where, its text, its surface, its mode, and whether it is a symlink into `dotfiles/`.
@@ -192,6 +216,37 @@ const CARGO_INLINE: &[&str] = &[
     "[source]\ncrates-io = { replace-with = \"vendored\" }  # mine\nvendored = { directory = \"vendor\" }",
     "[net]\ngit-fetch-with-cli = true",
 ];
+const AWS_CONFIG: &[&str] = &[
+    "# aws",
+    "[default]\nregion = eu-west-1\ns3 =\n  max_concurrent_requests = 4",
+    "[profile devkit-datalake]\nregion = old-region\noutput = json",
+    "[profile work]\ncredential_process = /usr/bin/other --x\nendpoint_url = https://w.example",
+];
+const RCLONE: &[&str] = &[
+    "[gdrive]\ntype = drive\ntoken = {\"access_token\":\"x\"}",
+    "[devkit-datalake]\ntype = s3\nprovider = Ceph",
+    "; rclone",
+];
+const S3CFG: &[&str] = &[
+    "[default]\naccess_key = OLDKEY\nsecret_key = OLD+SECRET=\nhost_base = s3.amazonaws.com\nhost_bucket = %(bucket)s.s3.amazonaws.com",
+    "# s3cmd",
+];
+const GDALRC: &[&str] = &[
+    "# gdal",
+    "[configoptions]\nGDAL_CACHEMAX = 512\nAWS_S3_ENDPOINT = old.example",
+    "[directives]\nignore-env-vars=no",
+];
+const FSSPEC: &[&str] = &[
+    "\"s3\": {\"anon\": false, \"profile\": \"old\"}",
+    "\"gcs\": {\"project\": \"p\"}",
+];
+
+fn fsspec_json() -> BoxedStrategy<String> {
+    subsequence(FSSPEC, 0..=FSSPEC.len())
+        .prop_map(|parts| format!("{{{}}}\n", parts.join(", ")))
+        .boxed()
+}
+
 const JSON_MEMBERS: &[&str] = &[
     "\"auths\": {\"r.example\": {\"auth\": \"eHl6\"}}",
     "\"x\": 2.50",
@@ -245,7 +300,7 @@ fn dotfile(rel: &'static str, text: BoxedStrategy<String>) -> BoxedStrategy<Opti
     prop::option::weighted(0.8, file).boxed()
 }
 
-/// A home: some of the seven client files, each in its dialect.
+/// A home: some of the twelve client files (package clients and S3 clients), each in its dialect.
 pub fn home() -> impl Strategy<Value = Vec<Dotfile>> {
     (
         dotfile(".config/pip/pip.conf", chunks(PIP, Some("[global]"))),
@@ -264,8 +319,20 @@ pub fn home() -> impl Strategy<Value = Vec<Dotfile>> {
             ".cargo/config.toml",
             prop_oneof![chunks(CARGO, None), chunks(CARGO_INLINE, None)].boxed(),
         ),
+        (
+            dotfile(".aws/config", chunks(AWS_CONFIG, None)),
+            dotfile(".config/rclone/rclone.conf", chunks(RCLONE, None)),
+            dotfile(".s3cfg", chunks(S3CFG, None)),
+            dotfile(".gdal/gdalrc", chunks(GDALRC, None)),
+            dotfile(".config/fsspec/s3.json", fsspec_json()),
+        ),
     )
-        .prop_map(|(a, b, c, d, e, f, g)| [a, b, c, d, e, f, g].into_iter().flatten().collect())
+        .prop_map(|(a, b, c, d, e, f, g, (h, i, j, k, l))| {
+            [a, b, c, d, e, f, g, h, i, j, k, l]
+                .into_iter()
+                .flatten()
+                .collect()
+        })
 }
 
 /// A temporary home and data folder with `files` installed.

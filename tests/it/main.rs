@@ -37,6 +37,8 @@ mod configure_safety;
 mod container;
 mod container_apptainer;
 mod container_executor;
+mod datalake;
+mod datalake_cmds;
 mod docker_cargo;
 mod docker_registry;
 mod doctor;

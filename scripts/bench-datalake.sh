@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Benchmarks `devkit datalake ls --recursive` against `aws s3 ls --recursive` (awscli from the test venv) and
+# `rclone lsl` on the same moto S3 server (signature checks on, tests/s3/up.sh) in the same run, on two
+# shapes: a flat prefix of 10,000 objects and a nested prefix of 1,000 objects in 100 folders. Targets on the
+# 10,000-object prefix: devkit at least 3x faster than awscli and no slower than rclone (mean wall times).
+# The client CPU time (user + system) is printed too: on moto the server's own listing time dominates.
+# awscli and rclone read the key from their environment; rclone runs without AWS_CA_BUNDLE (rclone 1.60
+# refuses to start with it).
+#
+# Usage: scripts/bench-datalake.sh        (environment: BENCH_RUNS=N, default 10; BENCH_PROFILE=debug to
+#        measure the debug build instead of building release; needs target/test-tools/venv from
+#        scripts/install-test-deps.sh, rclone and hyperfine)
+# Exit codes: 0 targets met, 1 a set-up step failed, 3 a target was missed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${BENCH_RUNS:-10}"
+profile="${BENCH_PROFILE:-release}"
+export PATH="$PWD/target/test-tools/venv/bin:$PATH"
+for tool in hyperfine rclone moto_server aws python; do
+  command -v "$tool" >/dev/null || { echo "error: $tool missing (scripts/install-test-deps.sh)" >&2; exit 1; }
+done
+if [ "$profile" = release ]; then
+  cargo build --release --locked --quiet
+else
+  cargo build --locked --quiet
+fi
+devkit="$PWD/target/$profile/devkit"
+work="$(mktemp -d "${TMPDIR:-/tmp}/devkit-bench-datalake.XXXXXX")"
+trap 'tests/s3/down.sh "$work/s3" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+mkdir -p "$work/s3" "$work/home"
+tests/s3/up.sh "$work/s3"
+url="$(cat "$work/s3/url")"
+
+# The key reaches every client through its environment, never through argv.
+export AWS_ACCESS_KEY_ID="$(cat "$work/s3/key_id")" AWS_SECRET_ACCESS_KEY="$(cat "$work/s3/secret")"
+export AWS_DEFAULT_REGION=us-east-1 U="$url"
+export RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_PROVIDER=Other RCLONE_CONFIG_BENCH_ENDPOINT="$url"
+export RCLONE_CONFIG_BENCH_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID" RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY"
+export RCLONE_CONFIG_BENCH_REGION=us-east-1
+export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" XDG_DATA_HOME="$work/home/.local/share"
+export DEVKIT_SECRET_STORE=file DEVKIT_DATALAKE_ENDPOINT="$url" NO_COLOR=1
+"$devkit" -q login datalake --access-key-id "$AWS_ACCESS_KEY_ID" --secret-stdin < "$work/s3/secret"
+
+echo "==> creating 11,000 objects"
+python - <<'PY'
+import os, boto3
+from concurrent.futures import ThreadPoolExecutor
+c = boto3.client("s3", endpoint_url=os.environ["U"], region_name="us-east-1")
+c.create_bucket(Bucket="bench")
+keys = [f"flat/obj-{i:05d}.tif" for i in range(10000)]
+keys += [f"nested/d{i // 10:03d}/sub/obj {i:04d}.nc" for i in range(1000)]
+def put(k):
+    c.put_object(Bucket="bench", Key=k, Body=b"x" * 64, StorageClass="GLACIER" if k.endswith("7.tif") else "STANDARD")
+with ThreadPoolExecutor(16) as pool:
+    list(pool.map(put, keys))
+PY
+
+uptime
+status=0
+for shape in flat nested; do
+  json="$work/$shape.json"
+  hyperfine --warmup 1 --runs "$runs" --export-json "$json" \
+    -n devkit "$devkit datalake ls --recursive s3://bench/$shape/" \
+    -n awscli "aws --endpoint-url $url s3 ls --recursive s3://bench/$shape/" \
+    -n rclone "env -u AWS_CA_BUNDLE rclone lsl bench:bench/$shape"
+  for cmd in "$devkit datalake ls --recursive s3://bench/$shape/" "aws --endpoint-url $url s3 ls --recursive s3://bench/$shape/" "env -u AWS_CA_BUNDLE rclone lsl bench:bench/$shape"; do
+    printf '%s lines: %s\n' "${cmd%% s3*}" "$($cmd | wc -l)"
+  done
+  python - "$json" "$shape" <<'PY' || status=3
+import json, sys
+res = json.load(open(sys.argv[1]))["results"]
+r = {x["command"]: x["mean"] for x in res}
+cpu = {x["command"]: x["user"] + x["system"] for x in res}
+d, a, c = r["devkit"], r["awscli"], r["rclone"]
+print(f"{sys.argv[2]}: wall devkit {d*1000:.0f} ms, awscli {a*1000:.0f} ms ({a/d:.1f}x), rclone {c*1000:.0f} ms ({c/d:.2f}x)")
+print(f"{sys.argv[2]}: client CPU devkit {cpu['devkit']*1000:.0f} ms, awscli {cpu['awscli']*1000:.0f} ms, rclone {cpu['rclone']*1000:.0f} ms")
+if sys.argv[2] == "flat" and not (a >= 3 * d and c >= d):
+    print("target missed: devkit must be >= 3x faster than awscli and no slower than rclone")
+    sys.exit(1)
+PY
+done
+uptime
+exit "$status"
