@@ -10,7 +10,6 @@ use crate::container::{
     slurm_oci,
 };
 use crate::error::UserError;
-use crate::images::Credentials;
 use crate::printer::Printer;
 use crate::settings::Settings;
 use anyhow::{Context, Result};
@@ -54,20 +53,6 @@ fn user(e: ContainerError) -> anyhow::Error {
     } else {
         err
     }
-}
-
-/// The stored credential for registry `host`: its own entry, else the site Artifactory's when that Artifactory
-/// serves the host (its own host or the site's Docker registry). Other hosts never get the Artifactory token.
-fn credential(host: &str, settings: &Settings, printer: &Printer) -> Result<Option<Credentials>> {
-    let (store, _) = super::secret_store::open(settings, printer)?;
-    let found = crate::images::credentials::resolve(&store, host, &settings.site.artifactory)?;
-    Ok(found.map(|f| {
-        printer.debug(format!(
-            "registry `{host}`: credential of `{}` from `{}`",
-            f.credentials.username, f.service
-        ));
-        f.credentials
-    }))
 }
 
 /// Adds `b` unless something is bound at its target already.
@@ -149,7 +134,7 @@ pub(crate) fn launcher(req: &Request<'_>, settings: &Settings, printer: &Printer
             None
         }
         ImageRef::Remote { host, .. } => {
-            let found = credential(host, settings, printer)?;
+            let found = super::secret_store::registry_credentials(host, settings, printer)?;
             if let Some(c) = &found {
                 let http = super::http_setup::config(settings)?;
                 crate::images::registry::check(host, c, &http).map_err(|e| {

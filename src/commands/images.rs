@@ -9,7 +9,7 @@ use crate::error::{ExitStatus, UserError};
 use crate::images::build::{BuildEvent, BuildSpec};
 use crate::images::catalog::{self, CatalogImage, DEVKIT_IN_CONTEXT};
 use crate::images::context::{self, ExtraFile};
-use crate::images::{Credentials, ImagesError, engine, image_ref, registry, registry_host};
+use crate::images::{ImagesError, engine, image_ref, registry, registry_host};
 use crate::printer::Printer;
 use crate::settings::Settings;
 use anyhow::{Context, Result};
@@ -131,19 +131,6 @@ fn connect(rt: &tokio::runtime::Runtime, printer: &Printer) -> Result<Docker> {
     Ok(docker)
 }
 
-/// The stored credential for registry `host` (one rule with `docker-credential-devkit`).
-fn credentials_for(host: &str, settings: &Settings, printer: &Printer) -> Result<Option<Credentials>> {
-    let (store, _) = secret_store::open(settings, printer)?;
-    let found = crate::images::credentials::resolve(&store, host, &settings.site.artifactory)?;
-    Ok(found.map(|f| {
-        printer.debug(format!(
-            "registry `{host}`: credential of `{}` from `{}`",
-            f.credentials.username, f.service
-        ));
-        f.credentials
-    }))
-}
-
 fn build_args(args: &ImagesArgs) -> Result<HashMap<String, String>, ImagesError> {
     args.build_args
         .iter()
@@ -199,7 +186,7 @@ pub fn build(args: &ImagesArgs, settings: &Settings, printer: &Printer) -> Resul
         }
         hosts.dedup();
         for host in hosts {
-            if let Some(c) = credentials_for(&host, settings, printer)? {
+            if let Some(c) = secret_store::registry_credentials(&host, settings, printer)? {
                 credentials.insert(host, c);
             }
         }
@@ -250,7 +237,7 @@ pub fn push(args: &ImagesArgs, settings: &Settings, printer: &Printer) -> Result
     let targets = targets(&args.names)?;
     let (registry, tag) = (registry_of(args, settings), tag_of(args));
     let host = registry_host(registry);
-    let credentials = credentials_for(host, settings, printer)?.ok_or_else(|| {
+    let credentials = secret_store::registry_credentials(host, settings, printer)?.ok_or_else(|| {
         UserError::with_hint(
             format!("no credential for registry `{host}` in devkit's secret store"),
             "store it with `devkit secrets set artifactory --username USER --token-stdin`",

@@ -34,3 +34,21 @@ pub fn describe(reason: &Reason) -> String {
         Reason::KeyringUnavailable(_) => "fallback: no system keyring answered (the cause with -v)".into(),
     }
 }
+
+/// The stored credential for registry `host`, by the one rule of `images::credentials` (its own entry, else the
+/// site Artifactory's when that Artifactory serves the host), for `images`, container jobs and the helper alike.
+pub fn registry_credentials(
+    host: &str,
+    settings: &Settings,
+    printer: &Printer,
+) -> Result<Option<crate::images::Credentials>> {
+    let (store, _) = open(settings, printer)?;
+    let found = crate::images::credentials::resolve(&store, host, &settings.site.artifactory)?;
+    Ok(found.map(|f| {
+        printer.debug(format!(
+            "registry `{host}`: credential of `{}` from `{}`",
+            f.credentials.username, f.service
+        ));
+        f.credentials
+    }))
+}

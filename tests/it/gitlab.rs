@@ -256,22 +256,7 @@ fn gitlab_init_creates_the_project_and_pushes_main() {
     let t = GitlabTest::new();
     t.logged_in(ADA_TOKEN);
     t.gitlab.state().add_group("team");
-    let out = t
-        .devkit()
-        .args([
-            "init",
-            "demo",
-            "--defaults",
-            "--gitlab",
-            "--namespace",
-            "team",
-            "--visibility",
-            "internal",
-            "--git-protocol",
-            "https",
-        ])
-        .output()
-        .unwrap();
+    let out = t.init_in_team(&["--visibility", "internal"]);
     assert!(out.status.success(), "{}", all_output(&out));
     let (repo, visibility) = {
         let s = t.gitlab.state();

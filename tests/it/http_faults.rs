@@ -94,20 +94,7 @@ fn project_created_then_504_is_adopted() {
     t.gitlab
         .state()
         .inject_on("POST", "/api/v4/projects", Fault::AfterAction { status: 504 });
-    let out = t
-        .devkit()
-        .args([
-            "init",
-            "demo",
-            "--defaults",
-            "--gitlab",
-            "--namespace",
-            "team",
-            "--git-protocol",
-            "https",
-        ])
-        .output()
-        .unwrap();
+    let out = t.init_in_team(&[]);
     let text = all_output(&out);
     assert!(out.status.success(), "{text}");
     assert!(!text.contains("already been taken"), "{text}");

@@ -4,16 +4,17 @@
 use crate::support::{TestContext, all_output, assert_fails_with, git, require_tool};
 use std::process::Command;
 
-const TEMPLATE_TOML: &str = "[[questions]]\nname = \"name\"\ndefault = \"demo\"\nvalidator = \"^[a-z]+$\"\n";
+pub(crate) const TEMPLATE_TOML: &str =
+    "[[questions]]\nname = \"name\"\ndefault = \"demo\"\nvalidator = \"^[a-z]+$\"\n";
 
-fn template(ctx: &TestContext, dir: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
+pub(crate) fn template(ctx: &TestContext, dir: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
     for (rel, body) in files {
         ctx.write(&format!("{dir}/{rel}"), body);
     }
     ctx.work.join(dir)
 }
 
-fn stderr(out: &std::process::Output) -> String {
+pub(crate) fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 

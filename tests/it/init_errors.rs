@@ -2,22 +2,10 @@
 //! templates, malformed manifests, invalid answers, Tera errors, escaping paths and symbolic links, non-empty or
 //! read-only destinations, unknown or missing answers, a template needing a newer devkit.
 
+use crate::init::{TEMPLATE_TOML, stderr, template};
 use crate::support::{
     TestContext, all_output, assert_fails_with, make_read_only, require_tool, tree, undo_read_only,
 };
-
-const TEMPLATE_TOML: &str = "[[questions]]\nname = \"name\"\ndefault = \"demo\"\nvalidator = \"^[a-z]+$\"\n";
-
-fn template(ctx: &TestContext, dir: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
-    for (rel, body) in files {
-        ctx.write(&format!("{dir}/{rel}"), body);
-    }
-    ctx.work.join(dir)
-}
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 #[test]
 fn unreachable_git_url_is_a_clear_error() {

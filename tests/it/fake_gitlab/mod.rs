@@ -159,6 +159,16 @@ impl GitlabTest {
             .unwrap()
     }
 
+    /// `devkit init demo --defaults --gitlab --namespace team --git-protocol https` plus `extra`; the output.
+    pub fn init_in_team(&self, extra: &[&str]) -> std::process::Output {
+        self.devkit()
+            .args(["init", "demo", "--defaults", "--gitlab", "--namespace", "team"])
+            .args(["--git-protocol", "https"])
+            .args(extra)
+            .output()
+            .unwrap()
+    }
+
     /// Logs in with `token` and panics on failure.
     pub fn logged_in(&self, token: &str) {
         let out = self.login(token);
