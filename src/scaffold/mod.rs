@@ -7,6 +7,7 @@ pub mod answers_file;
 pub mod apply;
 mod embedded;
 mod engine;
+mod engine_lex;
 mod engine_scan;
 mod engine_text;
 mod error;

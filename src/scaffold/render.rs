@@ -171,7 +171,7 @@ fn text(bytes: &[u8]) -> Option<&str> {
 
 /// Whether `s` holds `{{`, `{%` or `{#`; one pass.
 fn has_syntax(s: &str) -> bool {
-    super::engine_text::next_block_start(s, 0).is_some()
+    super::engine_lex::next_block_start(s, 0).is_some()
 }
 
 #[cfg(test)]
