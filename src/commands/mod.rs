@@ -30,6 +30,7 @@ mod secret_store;
 mod secrets;
 mod site;
 mod slurm;
+mod slurm_events;
 mod slurm_pool;
 mod templates;
 mod update;
