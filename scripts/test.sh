@@ -5,7 +5,7 @@
 # runs the format check, clippy with warnings denied and the whole test suite, and stops the servers on exit.
 #
 # Every test that needs a service or tool fails when it is missing. To run without some services on purpose, name
-# them in DEVKIT_TEST_WITHOUT (any of: slurm pypi docker keyring) and allow skips with DEVKIT_TEST_ALLOW_SKIP=1:
+# them in DEVKIT_TEST_WITHOUT (any of: slurm pypi s3 docker jupyter keyring) and allow skips with DEVKIT_TEST_ALLOW_SKIP=1:
 # each skipped test is then printed and counted in the closing line (`tests: N passed, 0 failed, K skipped`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,7 +33,8 @@ cleanup() {
 trap cleanup EXIT
 
 # Tests see only the services started here.
-unset SLURM_CONF DEVKIT_TEST_SLURM DEVKIT_TEST_PYPI_DIR DEVKIT_TEST_DOCKER DEVKIT_TEST_S3_DIR DBUS_SESSION_BUS_ADDRESS
+unset SLURM_CONF DEVKIT_TEST_SLURM DEVKIT_TEST_PYPI_DIR DEVKIT_TEST_DOCKER DEVKIT_TEST_S3_DIR DBUS_SESSION_BUS_ADDRESS \
+  DEVKIT_TEST_JUPYTER_DIR DEVKIT_TEST_JUPYTERHUB_DIR
 
 # A real Slurm cluster (munged, slurmctld, 3 slurmds on loopback) for the Slurm tests.
 if wanted slurm; then
@@ -74,18 +75,20 @@ if wanted docker; then
   . "$docker_dir/env"
 fi
 
-# A real Jupyter server on loopback for the kernel tests; devkit writes kernels into its data dir.
-jupyter_dir=$(mktemp -d "${TMPDIR:-/tmp}/devkit-jupyter.XXXXXX")
-cleanup_steps+=("tests/jupyter/down.sh '$jupyter_dir'; rm -rf '$jupyter_dir'")
-echo "==> jupyter server in $jupyter_dir"
-tests/jupyter/up.sh "$jupyter_dir"
-export DEVKIT_TEST_JUPYTER_DIR="$jupyter_dir"
-# A real JupyterHub (users' servers with their own HOME, as on the Datalabs) for the end-to-end kernel test.
-hub_dir=$(mktemp -d "${TMPDIR:-/tmp}/devkit-jupyterhub.XXXXXX")
-cleanup_steps+=("tests/jupyter/down.sh '$hub_dir'; rm -rf '$hub_dir'")
-echo "==> jupyterhub in $hub_dir"
-tests/jupyter/hub-up.sh "$hub_dir"
-export DEVKIT_TEST_JUPYTERHUB_DIR="$hub_dir"
+if wanted jupyter; then
+  # A real Jupyter server on loopback for the kernel tests; devkit writes kernels into its data dir.
+  jupyter_dir=$(mktemp -d "${TMPDIR:-/tmp}/devkit-jupyter.XXXXXX")
+  cleanup_steps+=("tests/jupyter/down.sh '$jupyter_dir'; rm -rf '$jupyter_dir'")
+  echo "==> jupyter server in $jupyter_dir"
+  tests/jupyter/up.sh "$jupyter_dir"
+  export DEVKIT_TEST_JUPYTER_DIR="$jupyter_dir"
+  # A real JupyterHub (users' servers with their own HOME, as on the Datalabs) for the end-to-end kernel test.
+  hub_dir=$(mktemp -d "${TMPDIR:-/tmp}/devkit-jupyterhub.XXXXXX")
+  cleanup_steps+=("tests/jupyter/down.sh '$hub_dir'; rm -rf '$hub_dir'")
+  echo "==> jupyterhub in $hub_dir"
+  tests/jupyter/hub-up.sh "$hub_dir"
+  export DEVKIT_TEST_JUPYTERHUB_DIR="$hub_dir"
+fi
 
 echo "==> cargo test"
 log=$(mktemp)
