@@ -9,29 +9,11 @@
 # the docker env file to use running services). Needs hyperfine, skopeo, umoci, ch-run, runc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-repo=$PWD
 runs=${1:-10}
-
-if [ -z "${DEVKIT:-}" ]; then
-  cargo build --release --quiet
-  DEVKIT=$PWD/target/release/devkit
-fi
-work=$(mktemp -d "${TMPDIR:-/tmp}/devkit-bench.XXXXXX")
-chmod 755 "$work" # munged wants every folder above its socket to be searchable by all
-cleanup() {
-  if [ -n "${own_cluster:-}" ]; then "$repo/tests/slurm/down.sh" "$work/cluster" >/dev/null 2>&1 || true; fi
-  if [ -n "${own_docker:-}" ]; then "$repo/tests/docker/down.sh" "$work/docker" >/dev/null 2>&1 || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-if [ -z "${SLURM_CONF:-}" ]; then
-  own_cluster=1
-  "$repo/tests/slurm/up.sh" "$work/cluster"
-  # shellcheck disable=SC1091
-  . "$work/cluster/env"
-fi
+# shellcheck source=scripts/bench/slurm-cluster.sh
+. scripts/bench/slurm-cluster.sh
 if [ -z "${TEST_REGISTRY:-}" ]; then
-  own_docker=1
+  on_exit "'$repo/tests/docker/down.sh' '$work/docker' >/dev/null 2>&1"
   "$repo/tests/docker/up.sh" "$work/docker"
   # shellcheck disable=SC1091
   . "$work/docker/env"

@@ -12,25 +12,12 @@
 # Usage: scripts/bench-pool.sh [RUNS]   (DEVKIT=path to use a given binary)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-repo=$PWD
 runs=${1:-2}
-
-if [ -z "${DEVKIT:-}" ]; then
-  cargo build --release --quiet
-  DEVKIT=$PWD/target/release/devkit
-fi
-work=$(mktemp -d "${TMPDIR:-/tmp}/devkit-bench-pool.XXXXXX")
-chmod 755 "$work" # munged wants every folder above its socket to be searchable by all
-cleanup() {
-  [ -n "${load_pid:-}" ] && kill "$load_pid" 2>/dev/null || true
-  [ -n "${SLURM_CONF:-}" ] && scancel --user="$(id -u)" 2>/dev/null || true
-  "$repo/tests/slurm/down.sh" "$work/cluster" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-"$repo/tests/slurm/up.sh" "$work/cluster" "" 1
-# shellcheck disable=SC1091
-. "$work/cluster/env"
+# a one-node cluster of its own: the benchmark needs a node it keeps busy
+cluster_own=1 cluster_nodes=1
+# shellcheck source=scripts/bench/slurm-cluster.sh
+. scripts/bench/slurm-cluster.sh
+on_exit "scancel --user=$(id -u) 2>/dev/null"
 export SLURM_CONF DEVKIT_SLURM_SACCT=completion
 cd "$work"
 mkdir -p home builds
@@ -47,6 +34,7 @@ now() { echo "$EPOCHREALTIME"; }
   done
 ) &
 load_pid=$!
+on_exit "kill $load_pid 2>/dev/null"
 sleep 5
 
 cat >build.sh <<'JOB'

@@ -8,27 +8,9 @@
 # Usage: scripts/bench-slurm.sh [RUNS]   (DEVKIT=path to use a given binary; SLURM_CONF to use a running cluster)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-repo=$PWD
 runs=${1:-10}
-
-if [ -z "${DEVKIT:-}" ]; then
-  cargo build --release --quiet
-  DEVKIT=$PWD/target/release/devkit
-fi
-work=$(mktemp -d "${TMPDIR:-/tmp}/devkit-bench.XXXXXX")
-chmod 755 "$work" # munged wants every folder above its socket to be searchable by all
-cleanup() {
-  # the benchmark runs in "$work": the script's path must not depend on the current folder
-  if [ -n "${own_cluster:-}" ]; then "$repo/tests/slurm/down.sh" "$work/cluster" >/dev/null 2>&1 || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-if [ -z "${SLURM_CONF:-}" ]; then
-  own_cluster=1
-  "$repo/tests/slurm/up.sh" "$work/cluster"
-  # shellcheck disable=SC1091
-  . "$work/cluster/env"
-fi
+# shellcheck source=scripts/bench/slurm-cluster.sh
+. scripts/bench/slurm-cluster.sh
 export SLURM_CONF DEVKIT_SLURM_DIR=$work/jobs DEVKIT_SLURM_SACCT=completion
 cd "$work"
 now() { echo "$EPOCHREALTIME"; }
