@@ -28,4 +28,5 @@ pub mod site;
 pub mod slurm;
 pub mod ssh_config;
 pub mod store;
+pub mod text;
 pub mod utc;

@@ -52,13 +52,7 @@ fn main() -> ExitCode {
         Ok(Err(err)) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Ok(Err(err)) => {
             let (status, hints) = classify(&err);
-            // Messages may quote template content or paths: control characters are shown escaped.
-            let escape = devkit::scaffold::sandbox::escape_controls;
-            let hints: Vec<String> = hints
-                .iter()
-                .map(|h| h.split('\n').map(escape).collect::<Vec<_>>().join("\n"))
-                .collect();
-            let mut chain = err.chain().map(|c| escape(&c.to_string()));
+            let mut chain = err.chain().map(ToString::to_string);
             let head = chain.next().unwrap_or_default();
             let causes: Vec<String> = chain.collect();
             printer.error(head, &causes, &hints);

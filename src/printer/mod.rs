@@ -4,6 +4,7 @@
 
 mod trace;
 
+use crate::text::{escape_controls, escape_lines};
 use std::fmt::Display;
 use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex};
@@ -216,13 +217,17 @@ impl Printer {
     }
 
     /// An error with its causes and hints; always shown.
+    ///
+    /// Messages may quote template content, file names or a server's answer: control and invisible characters
+    /// are shown escaped (hints keep their line breaks), for every command alike.
     pub fn error(&self, message: impl Display, causes: &[String], hints: &[String]) {
+        let message = escape_controls(&message.to_string());
         self.emit(&format!("{}: {message}\n", self.paint("1;31", "error")));
         for cause in causes {
-            self.emit(&format!("  caused by: {cause}\n"));
+            self.emit(&format!("  caused by: {}\n", escape_controls(cause)));
         }
         for hint in hints {
-            self.hint(hint);
+            self.hint(escape_lines(hint));
         }
     }
 
@@ -300,6 +305,21 @@ pub(crate) mod tests {
             assert_eq!(err.contains("debug: d\n"), verbosity == Verbosity::Verbose);
             assert!(!err.contains("never"));
         }
+    }
+
+    #[test]
+    fn errors_show_control_characters_escaped_whatever_the_command() {
+        let (out, err) = (Captured::default(), Captured::default());
+        let p = Printer::with_writers(Verbosity::Normal, out, err.clone());
+        p.error(
+            "bad name `a\x1b[2Jb`",
+            &["from \u{202e}txt.exe".into()],
+            &["fix it:\n  rename\r it".into()],
+        );
+        assert_eq!(
+            err.text(),
+            "error: bad name `a\\u{1b}[2Jb`\n  caused by: from \\u{202e}txt.exe\nhint: fix it:\n  rename\\r it\n"
+        );
     }
 
     #[test]

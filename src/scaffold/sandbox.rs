@@ -3,6 +3,7 @@
 //! ignorable code points, NTFS stream suffixes), and the limits on the work a template may cause live here.
 
 use super::ScaffoldError;
+use crate::text::{is_control, is_ignorable};
 
 /// Most files a template may generate.
 pub const MAX_FILES: usize = 10_000;
@@ -85,29 +86,6 @@ pub fn normalised_key(path: &str) -> String {
     path.split('/').map(normalise).collect::<Vec<_>>().join("/")
 }
 
-/// Code points that HFS+ ignores in names, and format characters that hide text on a terminal.
-fn is_ignorable(c: char) -> bool {
-    matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{206a}'..='\u{206f}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
-}
-
-fn is_control(c: char) -> bool {
-    c.is_control() || is_ignorable(c)
-}
-
-/// `text` with every control or invisible formatting character written as an escape (`\n`, `\u{0}`), so
-/// a message naming template content can neither forge lines nor hide text.
-pub fn escape_controls(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if is_control(c) {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,10 +136,5 @@ mod tests {
         );
         assert_eq!(check_path("t", "a/ /b").unwrap(), None);
         assert_eq!(check_path("t", "").unwrap(), None);
-    }
-
-    #[test]
-    fn escapes_controls() {
-        assert_eq!(escape_controls("a\0b\nc\u{202e}"), "a\\u{0}b\\nc\\u{202e}");
     }
 }
