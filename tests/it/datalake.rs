@@ -3,6 +3,7 @@
 //! temporary HOME; a wrong secret refused by every client; the secret never in output, argv or world-readable
 //! files.
 
+use crate::proc_watch::ProcWatch;
 use crate::support::{TestContext, all_output, require_env, require_tool};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -113,6 +114,46 @@ fn clients(ctx: &TestContext, s3: &S3, bucket: &str, key: &str) -> Vec<(&'static
     out
 }
 
+/// Each client's listing of the "folder" `prefix` (ending in `/`) of `bucket`, with only devkit's files.
+fn listings(ctx: &TestContext, s3: &S3, bucket: &str, prefix: &str) -> Vec<(&'static str, Output)> {
+    let venv_python = require_tool("python").unwrap();
+    let aws_v1 = require_tool("aws").unwrap();
+    let url = format!("s3://{bucket}/{prefix}");
+    let mut out = Vec::new();
+    let mut run = |name: &'static str, mut c: Command| out.push((name, c.output().unwrap()));
+    let mut c = cmd(ctx, s3, &aws_v1);
+    c.args(["--profile", "devkit-datalake", "s3", "ls", &url]);
+    run("awscli v1", c);
+    let mut c = cmd(ctx, s3, "/usr/bin/aws");
+    c.args(["--profile", "devkit-datalake", "--endpoint-url", &s3.url])
+        .args(["s3", "ls", &url]);
+    run("awscli 2.9", c);
+    let mut c = cmd(ctx, s3, &venv_python);
+    c.args([
+        "-c",
+        "import sys,boto3; c=boto3.Session(profile_name='devkit-datalake').client('s3'); \
+         print('\\n'.join(o['Key'] for o in c.list_objects_v2(Bucket=sys.argv[1], Prefix=sys.argv[2])['Contents']))",
+        bucket,
+        prefix,
+    ]);
+    run("boto3", c);
+    let mut c = cmd(ctx, s3, &venv_python);
+    c.args([
+        "-c",
+        "import sys,fsspec; print('\\n'.join(fsspec.filesystem('s3').ls(sys.argv[1]+'/'+sys.argv[2])))",
+        bucket,
+        prefix,
+    ]);
+    run("s3fs", c);
+    let mut c = cmd(ctx, s3, "rclone");
+    c.args(["lsf", &format!("devkit-datalake:{bucket}/{prefix}")]);
+    run("rclone", c);
+    let mut c = cmd(ctx, s3, "s3cmd");
+    c.args(["ls", &url]);
+    run("s3cmd", c);
+    out
+}
+
 fn seed(ctx: &TestContext, s3: &S3, bucket: &str, key: &str, body: &Path) {
     let aws_v1 = require_tool("aws").unwrap();
     for args in [
@@ -162,14 +203,17 @@ fn no_secret_anywhere(ctx: &TestContext, secret: &str, texts: &[String]) {
 }
 
 #[test]
-fn every_client_reads_with_only_devkits_files_and_a_wrong_secret_is_refused() {
+fn every_client_lists_and_reads_with_only_devkits_files_and_a_wrong_secret_is_refused() {
     let Some(s3) = server() else { return };
-    for tool in ["aws", "rclone", "s3cmd", "gdalinfo", "gdal_create"] {
+    for tool in ["aws", "rclone", "s3cmd", "gdalinfo", "gdal_create", "gdalmanage"] {
         if require_tool(tool).is_none() {
             return;
         }
     }
+    // The server's secret holds `+` and `/` (tests/s3/up.sh makes sure): no client may mangle them.
+    assert!(s3.secret.contains('+') && s3.secret.contains('/'));
     let ctx = TestContext::new();
+    let watch = ProcWatch::start(&ctx.home, &s3.secret);
     let mut outputs = vec![login_and_configure(&ctx, &s3, &s3.secret)];
     let bucket = "devkit-dl-test";
     // rclone normalises `..` and `//` segments of remote paths, so `..` sits inside a name here.
@@ -183,6 +227,15 @@ fn every_client_reads_with_only_devkits_files_and_a_wrong_secret_is_refused() {
         assert!(
             text.contains("datalake says hi"),
             "{name} read something else:\n{text}"
+        );
+        outputs.push(text);
+    }
+    for (name, out) in listings(&ctx, &s3, bucket, "dir with space/x..y/") {
+        let text = all_output(&out);
+        assert!(out.status.success(), "{name} could not list:\n{text}");
+        assert!(
+            text.contains("é unicode.txt"),
+            "{name} listed something else:\n{text}"
         );
         outputs.push(text);
     }
@@ -219,12 +272,38 @@ fn every_client_reads_with_only_devkits_files_and_a_wrong_secret_is_refused() {
         all_output(&gdal)
     );
     outputs.push(all_output(&gdal));
+    // GDAL lists a "folder" (a directory read of /vsis3/).
+    let gdal = cmd(&ctx, &s3, "gdalmanage")
+        .args(["identify", "-r"])
+        .arg(format!("/vsis3/{bucket}/rasters/"))
+        .output()
+        .unwrap();
+    assert!(
+        all_output(&gdal).contains("rasters/t.tif: GTiff"),
+        "{}",
+        all_output(&gdal)
+    );
+    outputs.push(all_output(&gdal));
     no_secret_anywhere(&ctx, &s3.secret, &outputs);
+    // No process of this test (clients, and the `devkit datalake credentials` they start) had the secret in its
+    // argv or environment while it ran.
+    let found = watch.finish();
+    assert!(found.leaks.is_empty(), "{:#?}", found.leaks);
+    assert!(
+        found.seen.iter().any(|p| p.contains("devkit")) && found.seen.len() >= 8,
+        "the watch saw too little: {:?}",
+        found.seen
+    );
 
     // A wrong secret (with the characters base64 keys have): every client refuses, devkit never shows it.
     let wrong = "Wr0ng+secret/with=sign";
+    let watch = ProcWatch::start(&ctx.home, wrong);
     let mut outputs = vec![login_and_configure(&ctx, &s3, wrong)];
-    for (name, out) in clients(&ctx, &s3, bucket, key) {
+    let refusals =
+        clients(&ctx, &s3, bucket, key)
+            .into_iter()
+            .chain(listings(&ctx, &s3, bucket, "dir with space/"));
+    for (name, out) in refusals {
         let text = all_output(&out);
         assert!(!out.status.success(), "{name} accepted a wrong secret:\n{text}");
         assert!(
@@ -240,6 +319,8 @@ fn every_client_reads_with_only_devkits_files_and_a_wrong_secret_is_refused() {
     assert!(!gdal.status.success());
     outputs.push(all_output(&gdal));
     no_secret_anywhere(&ctx, wrong, &outputs);
+    let found = watch.finish();
+    assert!(found.leaks.is_empty(), "{:#?}", found.leaks);
 
     // logout takes the key out of every file devkit wrote it to.
     let out = devkit(&ctx, &s3, &["logout", "datalake"], "");

@@ -74,6 +74,7 @@ mod plugins_readme;
 mod plugins_run;
 mod pool;
 mod pool_reaper;
+mod proc_watch;
 mod publish;
 mod runner;
 mod schema;
