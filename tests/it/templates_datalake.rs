@@ -158,79 +158,52 @@ fn the_chain_reads_datalake_objects_through_devkits_profile() {
     let ctx = TestContext::new();
     let project = datalake_chain(&ctx, "chain");
     let bucket = "chain-inputs";
-    put_object(&ctx, &s3, bucket, "series/in.txt", SERIES.0, "STANDARD");
+    put_object(&ctx, &s3, bucket, "series/in ünï x+y.txt", SERIES.0, "STANDARD");
     put_object(&ctx, &s3, bucket, "tape/cold.txt", SERIES.0, "GLACIER");
     let mut outputs = vec![login(&ctx, &s3, &s3.secret)];
     let conf = devkit(&ctx, &s3, &["configure", "s3"], "");
     assert!(conf.status.success(), "{}", all_output(&conf));
     outputs.push(all_output(&conf));
-    let warm = format!("s3://{bucket}/series/in.txt");
+    let warm = format!("s3://{bucket}/series/in ünï x+y.txt");
     let cold = format!("s3://{bucket}/tape/cold.txt");
+    // `python -m demo INPUT results/NAME`
+    let chain = |input: &str, name: &str| {
+        let output = format!("results/{name}");
+        run_in(&ctx, &s3, &project, &python, &["-m", "demo", input, &output])
+    };
+    let read_ok = |out: Output, name: &str, outputs: &mut Vec<String>| {
+        assert!(out.status.success(), "{}", all_output(&out));
+        assert_eq!(read(&project.join("results").join(name)), SERIES.1);
+        outputs.push(all_output(&out));
+    };
 
     // devkit's files alone (fsspec's s3.json, the profile's credential_process): no AWS variable is set
-    let out = run_in(
-        &ctx,
-        &s3,
-        &project,
-        &python,
-        &["-m", "demo", &warm, "results/files.txt"],
-    );
-    assert!(out.status.success(), "{}", all_output(&out));
-    assert_eq!(read(&project.join("results/files.txt")), SERIES.1);
-    outputs.push(all_output(&out));
-
+    read_ok(chain(&warm, "files.txt"), "files.txt", &mut outputs);
     // the batch script, run by hand: `devkit env datalake` exports the profile first
-    let out = run_in(
-        &ctx,
-        &s3,
-        &project,
-        "bash",
-        &["jobs/process.sbatch", &warm, "results/job.txt"],
-    );
-    assert!(out.status.success(), "{}", all_output(&out));
+    let job = ["jobs/process.sbatch", warm.as_str(), "results/job.txt"];
+    let out = run_in(&ctx, &s3, &project, "bash", &job);
     assert!(all_output(&out).contains("job local on"), "{}", all_output(&out));
-    assert_eq!(read(&project.join("results/job.txt")), SERIES.1);
-    outputs.push(all_output(&out));
+    read_ok(out, "job.txt", &mut outputs);
 
     // a cold object is refused with the way out, then read once restored
-    let out = run_in(
-        &ctx,
-        &s3,
-        &project,
-        &python,
-        &["-m", "demo", &cold, "results/cold.txt"],
-    );
+    let out = chain(&cold, "cold.txt");
     let text = all_output(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
+    let restore = format!("devkit datalake restore {cold} --wait");
     assert!(
-        text.contains("access refused") && text.contains(&format!("devkit datalake restore {cold} --wait")),
+        text.contains("access refused") && text.contains(&restore),
         "{text}"
     );
     assert!(!project.join("results/cold.txt").exists());
     outputs.push(text);
     let restore = devkit(&ctx, &s3, &["datalake", "restore", &cold, "--wait"], "");
     assert!(restore.status.success(), "{}", all_output(&restore));
-    let out = run_in(
-        &ctx,
-        &s3,
-        &project,
-        &python,
-        &["-m", "demo", &cold, "results/cold.txt"],
-    );
-    assert!(out.status.success(), "{}", all_output(&out));
-    assert_eq!(read(&project.join("results/cold.txt")), SERIES.1);
-    outputs.push(all_output(&out));
+    read_ok(chain(&cold, "cold.txt"), "cold.txt", &mut outputs);
 
     // a wrong key is refused clearly, and the secret shows nowhere
     let wrong = "Wr0ng+chain/secret=";
     outputs.push(login(&ctx, &s3, wrong));
-    let out = run_in(
-        &ctx,
-        &s3,
-        &project,
-        &python,
-        &["-m", "demo", &warm, "results/wrong.txt"],
-    );
+    let out = chain(&warm, "wrong.txt");
     let text = all_output(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
