@@ -3,9 +3,9 @@
 //! the Slurm job with the key of the two CI/CD variables; with `DEVKIT_TRACE` on, the secret is in no log, file,
 //! artifact or command line; a missing variable stops the CI job before any submission, naming it.
 
-use crate::datalake::server;
+use crate::datalake::{cmd, server};
 use crate::plugins_run::{run_pipeline, sample_project, tools};
-use crate::support::{TestContext, files_containing};
+use crate::support::{TestContext, all_output, files_containing};
 use crate::templates::read;
 use crate::templates_datalake::{SERIES, datalake_chain, put_object};
 
@@ -24,9 +24,10 @@ fn a_datalake_job_reads_s3_with_the_masked_key_and_never_shows_it() {
     let ctx = TestContext::new();
     let project = datalake_chain(&ctx, "chain");
     put_object(&ctx, &s3, "ci-inputs", "series.txt", SERIES.0, "STANDARD");
-    // every command line on the machine while the job runs, then the chain on the Datalake object
-    let script =
-        "ps -eo args > procs.txt\nbash jobs/process.sbatch s3://ci-inputs/series.txt results/series.txt";
+    // every command line on the machine while the job runs, devkit's own listing with the job's key, then the
+    // chain on the Datalake object
+    let script = "ps -eo args > procs.txt\ndevkit datalake ls s3://ci-inputs\n\
+                  bash jobs/process.sbatch s3://ci-inputs/series.txt results/series.txt";
     sample_project(&project, &pipeline(script));
     // the project's CI/CD variables, as a file outside the project (on gitlab-ci-local's command line, the
     // secret would be in the harness's own argv)
@@ -48,6 +49,8 @@ fn a_datalake_job_reads_s3_with_the_masked_key_and_never_shows_it() {
     assert!(passed, "{log}");
     assert!(log.contains("PASS  dl-run"), "{log}");
     assert_eq!(read(&project.join("results/series.txt")), SERIES.1, "{log}");
+    let listed = regex::Regex::new(r"dl-run\s*> .* STANDARD +series\.txt").unwrap();
+    assert!(listed.is_match(&log), "{log}");
     // tracing was on around the key's handling, and the job got the profile without devkit's files
     assert!(log.contains("+ devkit slurm run"), "{log}");
     assert!(log.contains("+ unset AWS_PROFILE"), "{log}");
@@ -88,4 +91,35 @@ fn a_datalake_job_without_the_secret_variable_stops_and_names_it() {
         assert!(log.contains(needed), "`{needed}` not in:\n{log}");
     }
     assert!(!project.join("submitted").exists(), "no Slurm job ran:\n{log}");
+}
+
+#[test]
+fn devkits_requests_take_a_jobs_key_only_for_the_datalake_endpoint() {
+    let Some(s3) = server() else { return };
+    let ctx = TestContext::new();
+    put_object(&ctx, &s3, "env-key", "a.txt", "x", "STANDARD");
+    // nothing stored (an empty file store): the key is the environment's, as in a `datalake: true` job
+    let ls = |endpoint: &str| {
+        cmd(&ctx, &s3, assert_cmd::cargo::cargo_bin!("devkit"))
+            .env("AWS_ENDPOINT_URL_S3", endpoint)
+            .env("AWS_ACCESS_KEY_ID", &s3.key_id)
+            .env("AWS_SECRET_ACCESS_KEY", &s3.secret)
+            .args(["datalake", "ls", "s3://env-key"])
+            .output()
+            .unwrap()
+    };
+    let out = ls(&s3.url);
+    let text = all_output(&out);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("STANDARD") && text.contains("a.txt"), "{text}");
+    assert!(!text.contains(&s3.secret), "{text}");
+    // a key for another S3 service is not sent to the Datalake
+    let out = ls("https://s3.example.org");
+    let text = all_output(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("no Datalake key stored") && text.contains("`datalake: true`"),
+        "{text}"
+    );
+    assert!(!text.contains(&s3.secret), "{text}");
 }
