@@ -1,7 +1,8 @@
 //! The trex-job plugin with `datalake: true`, executed by gitlab-ci-local on the real Slurm test cluster against
 //! the real S3 test server: a project generated with the template's `datalake` answer reads an `s3://` input in
-//! the Slurm job with the key of the two CI/CD variables; with `DEVKIT_TRACE` on, the secret is in no log, file,
-//! artifact or command line; a missing variable stops the CI job before any submission, naming it.
+//! the Slurm job with the key of the two CI/CD variables, and `devkit datalake ls` there uses that key too; with
+//! `DEVKIT_TRACE` on, the secret is in no log, file, artifact or command line; a missing variable stops the CI
+//! job before any submission, naming it; devkit sends an environment key only to the endpoint it was given for.
 
 use crate::datalake::{cmd, server};
 use crate::plugins_run::{run_pipeline, sample_project, tools};
