@@ -4,9 +4,11 @@
 use super::{http_setup, secret_store};
 use crate::cli::{DatalakeLsArgs, DatalakeRestoreArgs};
 use crate::datalake::{self, Backoff, Location, Readiness, Restore, S3, S3Error};
+use crate::env_vars::EnvVars;
 use crate::error::{ExitStatus, UserError};
 use crate::http::Http;
 use crate::printer::Printer;
+use crate::secret::Secret;
 use crate::settings::Settings;
 use anyhow::Result;
 use std::fmt::Write as _;
@@ -23,11 +25,26 @@ fn location(text: &str) -> Result<Location> {
     Location::parse(text).map_err(|e| UserError::with_hint(e.to_string(), e.hint()).into())
 }
 
-/// A client with the stored key for the site's endpoint.
+/// A client for the site's endpoint with the key of a CI or Slurm job's environment when it names the Datalake
+/// (see [`datalake::EnvKey`]), else the stored key.
 fn client(settings: &Settings, printer: &Printer) -> Result<S3> {
-    let (store, _) = secret_store::open(settings, printer)?;
     let dl = &settings.site.datalake;
-    let key = datalake::load(&store, &dl.endpoint).map_err(super::datalake::key_error)?;
+    let var = |name: &str| std::env::var(name).ok();
+    let env = datalake::EnvKey {
+        endpoint: var(EnvVars::AWS_ENDPOINT_URL_S3),
+        access_key_id: var(EnvVars::AWS_ACCESS_KEY_ID),
+        secret: var(EnvVars::AWS_SECRET_ACCESS_KEY).map(Secret::new),
+    };
+    let key = match env.for_endpoint(&dl.endpoint) {
+        Some(key) => {
+            printer.debug("Datalake key: from the environment (AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL_S3)");
+            key
+        }
+        None => {
+            let (store, _) = secret_store::open(settings, printer)?;
+            datalake::load(&store, &dl.endpoint).map_err(super::datalake::key_error)?
+        }
+    };
     let http = Http::new("the Datalake", &http_setup::config(settings)?)?;
     S3::new(
         http,

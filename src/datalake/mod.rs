@@ -11,7 +11,7 @@ mod static_aux;
 
 pub use client::{Head, Restore, S3};
 pub use error::S3Error;
-pub use key::{DatalakeKey, KeyError, credential_process_json, load, service};
+pub use key::{DatalakeKey, EnvKey, KeyError, credential_process_json, load, service};
 pub use listing::{Object, Page};
 pub use location::{Location, LocationError};
 pub use restore::{Backoff, Readiness, wait};

@@ -10,7 +10,13 @@ use std::process::Command;
 const TEMPLATES: [&str; 3] = ["processing-chain", "python-lib", "rust-crate"];
 
 /// Generates `template` with its defaults into `<work>/<dir>`; `global` flags go before `init`, `data` after.
-fn generate(ctx: &TestContext, template: &str, dir: &str, global: &[&str], data: &[&str]) -> PathBuf {
+pub(crate) fn generate(
+    ctx: &TestContext,
+    template: &str,
+    dir: &str,
+    global: &[&str],
+    data: &[&str],
+) -> PathBuf {
     let out = ctx
         .devkit()
         .args(global)
@@ -23,7 +29,7 @@ fn generate(ctx: &TestContext, template: &str, dir: &str, global: &[&str], data:
 }
 
 /// Runs `cmd` in `dir`; fails the test with the command's output unless it succeeds.
-fn run_ok(dir: &Path, cmd: &mut Command) {
+pub(crate) fn run_ok(dir: &Path, cmd: &mut Command) {
     let out = cmd.current_dir(dir).output().unwrap();
     assert!(
         out.status.success(),
@@ -33,12 +39,12 @@ fn run_ok(dir: &Path, cmd: &mut Command) {
     );
 }
 
-fn read(path: &Path) -> String {
+pub(crate) fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// pytest, `ruff check` and `ruff format --check` in a generated Python project, writing no cache.
-fn python_checks(project: &Path) {
+pub(crate) fn python_checks(project: &Path) {
     if let Some(pytest) = require_tool("pytest") {
         run_ok(
             project,
@@ -133,7 +139,7 @@ fn batch_scripts_are_executable_bash_with_the_site_defaults() {
 }
 
 /// The `jobs/*.sbatch` files of a generated project, sorted.
-fn batch_scripts(project: &Path) -> Vec<PathBuf> {
+pub(crate) fn batch_scripts(project: &Path) -> Vec<PathBuf> {
     let mut scripts: Vec<PathBuf> = std::fs::read_dir(project.join("jobs"))
         .unwrap()
         .map(|e| e.unwrap().path())

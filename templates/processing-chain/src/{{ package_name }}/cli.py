@@ -5,13 +5,19 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+{% if datalake -%}
+from {{ package_name }}.datalake import read_text
+{% endif -%}
 from {{ package_name }}.steps import run
 
 
-def read_series(path: Path) -> list[float]:
-    """Read one number per line; blank lines and ``#`` comments are skipped."""
+def read_series(path: Path{% if datalake %} | str{% endif %}) -> list[float]:
+    """Read one number per line; blank lines and ``#`` comments are skipped.{% if datalake %}
+
+    ``path`` is a local file or a Datalake object ``s3://bucket/key`` (see ``datalake.py``).
+    {% endif %}"""
     values = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate({% if datalake %}read_text(path){% else %}path.read_text(encoding="utf-8"){% endif %}.splitlines(), start=1):
         text = line.split("#", 1)[0].strip()
         if not text:
             continue
@@ -31,7 +37,13 @@ def write_series(path: Path, values: Sequence[float]) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the chain on INPUT and write OUTPUT; returns the exit code."""
     parser = argparse.ArgumentParser(prog="{{ package_name }}", description=__doc__)
+{%- if datalake %}
+    parser.add_argument(
+        "input", type=str, help="input series, one number per line: a file or s3://bucket/key"
+    )
+{%- else %}
     parser.add_argument("input", type=Path, help="input series, one number per line")
+{%- endif %}
     parser.add_argument("output", type=Path, help="where to write the processed series")
     args = parser.parse_args(argv)
     try:
