@@ -197,7 +197,7 @@ fn a_dead_driver_s_job_is_reaped_and_nothing_else() {
     .map(|args| {
         let out = Command::new("sbatch")
             .env("SLURM_CONF", &conf)
-            .arg("--parsable")
+            .args(["--parsable", "--output=/dev/null"])
             .args(args)
             .output()
             .unwrap();
