@@ -118,6 +118,7 @@ fn an_unopenable_store_fails_with_the_way_to_force_the_file_store() {
         runner_config: home.path().join("config.toml"),
         timeout: std::time::Duration::from_millis(100),
         http: crate::http::HttpConfig::default(),
+        env: &|_| None,
         artifactory_login_hint: "devkit login artifactory",
     };
     let check = store::check(&ctx);
