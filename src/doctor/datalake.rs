@@ -44,7 +44,13 @@ fn endpoint(ctx: &Context<'_>, key: &DatalakeKey) -> Check {
         Ok(http) => http,
         Err(e) => return Check::new(NAME, Status::Fail, e).hint("fix `tls.ca_bundle`"),
     };
-    let s3 = match S3::new(http, &dl.endpoint, &dl.region, dl.addressing_style != "virtual", key) {
+    let s3 = match S3::new(
+        http,
+        &dl.endpoint,
+        &dl.region,
+        dl.addressing_style != "virtual",
+        key,
+    ) {
         Ok(s3) => s3,
         Err(e) => return failed(e.to_string(), &e),
     };
@@ -71,17 +77,17 @@ fn endpoint(ctx: &Context<'_>, key: &DatalakeKey) -> Check {
         Err(S3Error::Http(HttpError::Unreachable { reason, .. } | HttpError::NoAnswer { reason, .. })) => {
             unreachable(ctx, url, &reason)
         }
-        Err(e @ (S3Error::Html { .. } | S3Error::Malformed { .. } | S3Error::NoKey(_) | S3Error::NoBucket(_))) => {
-            Check::new(
-                NAME,
-                Status::Fail,
-                format!("`{url}` is not an S3 endpoint: {}", not_s3(&e)),
-            )
-            .hint(
-                "check `datalake.endpoint` (`devkit site show`): it may point at a web portal or a proxy's login \
+        Err(
+            e @ (S3Error::Html { .. } | S3Error::Malformed { .. } | S3Error::NoKey(_) | S3Error::NoBucket(_)),
+        ) => Check::new(
+            NAME,
+            Status::Fail,
+            format!("`{url}` is not an S3 endpoint: {}", not_s3(&e)),
+        )
+        .hint(
+            "check `datalake.endpoint` (`devkit site show`): it may point at a web portal or a proxy's login \
                  page; override it with `DEVKIT_DATALAKE_ENDPOINT=URL` or `--set datalake.endpoint=URL`",
-            )
-        }
+        ),
         Err(S3Error::Other { code, .. }) if code == "RequestTimeTooSkewed" => Check::new(
             NAME,
             Status::Fail,

@@ -104,24 +104,26 @@ fn answered(probe: Probe, name: &str, command: &str, limit: Duration) -> Result<
             ),
         )
         .hint(format!("run `{command}` to see what it does"))),
-        Probe::Ran { ok: false, text } => Err(unknown(name, command, &text)),
+        Probe::Ran { ok: false, text } => Err(unknown(name, command, &text, true)),
         Probe::Ran { ok: true, text } => Ok(text),
     }
 }
 
-/// A version devkit cannot read.
-fn unknown(name: &str, command: &str, text: &str) -> Check {
-    let line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
-    let mut shown: String = crate::text::escape_controls(line).chars().take(80).collect();
-    if shown.len() < crate::text::escape_controls(line).len() {
+/// A version devkit cannot read: the client failed, or printed something else (quoted, escaped, cut).
+fn unknown(name: &str, command: &str, text: &str, failed: bool) -> Check {
+    let line =
+        crate::text::escape_controls(text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or(""));
+    let mut shown: String = line.chars().take(80).collect();
+    if shown.len() < line.len() {
         shown.push('…');
     }
-    Check::new(
-        name,
-        Status::Warn,
-        format!("cannot tell the version from `{command}`, which printed `{shown}`"),
-    )
-    .hint(format!(
+    let detail = match (failed, shown.is_empty()) {
+        (true, true) => format!("`{command}` fails without a word"),
+        (true, false) => format!("`{command}` fails: `{shown}`"),
+        (false, true) => format!("`{command}` prints nothing"),
+        (false, false) => format!("cannot tell the version from `{command}`, which printed `{shown}`"),
+    };
+    Check::new(name, Status::Warn, detail).hint(format!(
         "run `{command}`; devkit knows how awscli, botocore, rclone and GDAL print theirs"
     ))
 }
@@ -133,7 +135,7 @@ fn awscli(probe: Probe, ctx: &Context<'_>, p: &Profile) -> Check {
         Err(check) => return check,
     };
     let Some(cli) = AwsCli::parse(&text) else {
-        return unknown(NAME, "aws --version", &text);
+        return unknown(NAME, "aws --version", &text, false);
     };
     let label = cli.label();
     let Some(sdk) = cli.sdk() else {
@@ -176,7 +178,7 @@ fn boto3(probe: Probe, ctx: &Context<'_>, p: &Profile) -> Check {
         },
     };
     let Some(version) = versions::botocore(&text) else {
-        return unknown(NAME, command, &text);
+        return unknown(NAME, command, &text, false);
     };
     let label = format!("botocore {version} (boto3, s3fs) of `python3`");
     let sdk = Sdk::botocore(version);
@@ -209,7 +211,9 @@ fn profile_check(name: &str, label: &str, sdk: Sdk, ctx: &Context<'_>, p: &Profi
         return Check::new(
             name,
             Status::Warn,
-            format!("{label} ignores `endpoint_url` because `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` is set"),
+            format!(
+                "{label} ignores `endpoint_url` because `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` is set"
+            ),
         )
         .hint("unset `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`");
     }
@@ -235,8 +239,14 @@ fn profile_check(name: &str, label: &str, sdk: Sdk, ctx: &Context<'_>, p: &Profi
     if sdk.new_checksums {
         let mut lacking = Vec::new();
         for (key, var) in [
-            ("request_checksum_calculation", EnvVars::AWS_REQUEST_CHECKSUM_CALCULATION),
-            ("response_checksum_validation", EnvVars::AWS_RESPONSE_CHECKSUM_VALIDATION),
+            (
+                "request_checksum_calculation",
+                EnvVars::AWS_REQUEST_CHECKSUM_CALCULATION,
+            ),
+            (
+                "response_checksum_validation",
+                EnvVars::AWS_RESPONSE_CHECKSUM_VALIDATION,
+            ),
         ] {
             match env(var) {
                 Some(v) if v.eq_ignore_ascii_case("when_required") => {}
@@ -291,7 +301,7 @@ fn rclone(probe: Probe, ctx: &Context<'_>, p: &Profile) -> Check {
         Err(check) => return check,
     };
     let Some(version) = versions::rclone(&text) else {
-        return unknown(NAME, "rclone --version", &text);
+        return unknown(NAME, "rclone --version", &text, false);
     };
     let remote = format!("`{}:`", p.name);
     match (ctx.env)(EnvVars::AWS_CA_BUNDLE).filter(|b| !b.is_empty()) {
@@ -331,14 +341,16 @@ fn gdal(probe: Probe, ctx: &Context<'_>, p: &Profile) -> Check {
         Err(check) => return check,
     };
     let Some(version) = versions::gdal(&text) else {
-        return unknown(NAME, "gdalinfo --version", &text);
+        return unknown(NAME, "gdalinfo --version", &text, false);
     };
     let file = p.gdalrc.display();
     if version < versions::GDAL_GDALRC {
         return Check::new(
             NAME,
             Status::Warn,
-            format!("GDAL {version} ignores `{file}`, where `devkit configure s3` puts the Datalake settings"),
+            format!(
+                "GDAL {version} ignores `{file}`, where `devkit configure s3` puts the Datalake settings"
+            ),
         )
         .hint(
             "run `eval \"$(devkit env datalake --with-secret)\"` before GDAL commands, or install GDAL ≥ 3.3",

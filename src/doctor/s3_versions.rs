@@ -25,11 +25,7 @@ impl fmt::Display for Version {
 impl Version {
     /// `major.minor.patch`.
     pub const fn new(major: u32, minor: u32, patch: u32) -> Self {
-        Self {
-            major,
-            minor,
-            patch,
-        }
+        Self { major, minor, patch }
     }
 
     /// The version `text` starts with: `MAJOR.MINOR[.PATCH]`, then anything that does not continue the number
@@ -190,7 +186,14 @@ mod tests {
         ] {
             assert_eq!(AwsCli::parse(text), None, "{text:?}");
         }
-        for text in ["", "rclone", "rclone v", "rclone 1.60.1", "rclone vX.1", "rclone v1..2"] {
+        for text in [
+            "",
+            "rclone",
+            "rclone v",
+            "rclone 1.60.1",
+            "rclone vX.1",
+            "rclone v1..2",
+        ] {
             assert_eq!(rclone(text), None, "{text:?}");
         }
         for text in ["", "GDAL", "GDAL x.y", "gdal 3.6.2", "GDAL3.6.2"] {
@@ -227,7 +230,10 @@ mod tests {
                 botocore: None
             })
         );
-        assert_eq!(rclone("rclone v1.60.1-DEV\n- os/version: debian 12.11 (64 bit)\n"), Some(v("1.60.1")));
+        assert_eq!(
+            rclone("rclone v1.60.1-DEV\n- os/version: debian 12.11 (64 bit)\n"),
+            Some(v("1.60.1"))
+        );
         assert_eq!(rclone("rclone v1.68.2\n"), Some(v("1.68.2")));
         assert_eq!(gdal("GDAL 3.6.2, released 2023/01/02\n"), Some(v("3.6.2")));
         assert_eq!(gdal("GDAL 3.12.0dev-abc, released 2025/10/01"), Some(v("3.12.0")));
@@ -262,7 +268,9 @@ mod tests {
         assert_eq!(sdk("aws-cli/1.18.69"), None);
         assert_eq!(Sdk::botocore(v("1.35.99")), endpoint);
         assert_eq!(Sdk::botocore(v("1.36.0")), both);
-        assert!(v("1.60.1") < RCLONE_CA_BUNDLE_OBSERVED_BELOW && v("1.61.0") >= RCLONE_CA_BUNDLE_OBSERVED_BELOW);
+        assert!(
+            v("1.60.1") < RCLONE_CA_BUNDLE_OBSERVED_BELOW && v("1.61.0") >= RCLONE_CA_BUNDLE_OBSERVED_BELOW
+        );
         assert!(v("3.2.9") < GDAL_GDALRC && v("3.3") >= GDAL_GDALRC);
         assert!(v("3.11.4") < GDAL_CREDENTIAL_PROCESS && v("3.12") >= GDAL_CREDENTIAL_PROCESS);
     }
