@@ -128,14 +128,23 @@ fn unknown(name: &str, command: &str, text: &str, failed: bool) -> Check {
     ))
 }
 
+/// The version `parse` reads from a successful probe, or the check saying why there is none.
+fn version<T>(
+    probe: Probe,
+    name: &str,
+    command: &str,
+    limit: Duration,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<T, Check> {
+    let text = answered(probe, name, command, limit)?;
+    parse(&text).ok_or_else(|| unknown(name, command, &text, false))
+}
+
 fn awscli(probe: Probe, ctx: &Context<'_>, p: &Profile) -> Check {
     const NAME: &str = "datalake awscli";
-    let text = match answered(probe, NAME, "aws --version", ctx.timeout) {
-        Ok(text) => text,
+    let cli = match version(probe, NAME, "aws --version", ctx.timeout, AwsCli::parse) {
+        Ok(cli) => cli,
         Err(check) => return check,
-    };
-    let Some(cli) = AwsCli::parse(&text) else {
-        return unknown(NAME, "aws --version", &text, false);
     };
     let label = cli.label();
     let Some(sdk) = cli.sdk() else {
@@ -168,17 +177,12 @@ fn awscli(probe: Probe, ctx: &Context<'_>, p: &Profile) -> Check {
 fn boto3(probe: Probe, ctx: &Context<'_>, p: &Profile) -> Check {
     const NAME: &str = "datalake boto3";
     let command = "python3 -c 'import botocore'";
-    let text = match probe {
-        Probe::Ran { ok: false, text } if text.contains("No module named") => {
-            return Check::new(NAME, Status::Skipped, "botocore is not installed for `python3`");
-        }
-        probe => match answered(probe, NAME, command, ctx.timeout) {
-            Ok(text) => text,
-            Err(check) => return check,
-        },
-    };
-    let Some(version) = versions::botocore(&text) else {
-        return unknown(NAME, command, &text, false);
+    if matches!(&probe, Probe::Ran { ok: false, text } if text.contains("No module named")) {
+        return Check::new(NAME, Status::Skipped, "botocore is not installed for `python3`");
+    }
+    let version = match version(probe, NAME, command, ctx.timeout, versions::botocore) {
+        Ok(v) => v,
+        Err(check) => return check,
     };
     let label = format!("botocore {version} (boto3, s3fs) of `python3`");
     let sdk = Sdk::botocore(version);
@@ -296,12 +300,9 @@ fn profile_check(name: &str, label: &str, sdk: Sdk, ctx: &Context<'_>, p: &Profi
 
 fn rclone(probe: Probe, ctx: &Context<'_>, p: &Profile) -> Check {
     const NAME: &str = "datalake rclone";
-    let text = match answered(probe, NAME, "rclone --version", ctx.timeout) {
-        Ok(text) => text,
+    let version = match version(probe, NAME, "rclone --version", ctx.timeout, versions::rclone) {
+        Ok(v) => v,
         Err(check) => return check,
-    };
-    let Some(version) = versions::rclone(&text) else {
-        return unknown(NAME, "rclone --version", &text, false);
     };
     let remote = format!("`{}:`", p.name);
     match (ctx.env)(EnvVars::AWS_CA_BUNDLE).filter(|b| !b.is_empty()) {
@@ -336,12 +337,9 @@ fn rclone(probe: Probe, ctx: &Context<'_>, p: &Profile) -> Check {
 
 fn gdal(probe: Probe, ctx: &Context<'_>, p: &Profile) -> Check {
     const NAME: &str = "datalake gdal";
-    let text = match answered(probe, NAME, "gdalinfo --version", ctx.timeout) {
-        Ok(text) => text,
+    let version = match version(probe, NAME, "gdalinfo --version", ctx.timeout, versions::gdal) {
+        Ok(v) => v,
         Err(check) => return check,
-    };
-    let Some(version) = versions::gdal(&text) else {
-        return unknown(NAME, "gdalinfo --version", &text, false);
     };
     let file = p.gdalrc.display();
     if version < versions::GDAL_GDALRC {

@@ -211,9 +211,30 @@ fn a_closed_port_or_a_silent_server_is_unreachable_within_the_probe_time() {
     assert!(detail.contains("is unreachable"), "{detail}");
 }
 
+/// Doctor's endpoint check against a server giving every request one answer; with the stored key id.
+fn endpoint_answering(
+    status: u16,
+    content_type: &'static str,
+    body: String,
+) -> ((String, String, String), String) {
+    let url = format!(
+        "http://{}",
+        serve(move |s| {
+            let _ = read_request(&s);
+            let header = [("content-type".to_string(), content_type.to_string())];
+            let _ = respond(&s, status, &header, body.as_bytes());
+        })
+    );
+    let ctx = TestContext::new();
+    let s3 = offline(&url);
+    login(&ctx, &s3, SECRET);
+    let (checks, _) = doctor(&ctx, &s3, "/usr/bin:/bin", &[]);
+    (parts(&checks, "datalake endpoint"), s3.key_id)
+}
+
 #[test]
 fn a_web_page_or_another_answer_than_s3_is_not_an_s3_endpoint() {
-    let answers: [(u16, &str, &str); 3] = [
+    for (status, content_type, body) in [
         (
             200,
             "text/html",
@@ -221,25 +242,8 @@ fn a_web_page_or_another_answer_than_s3_is_not_an_s3_endpoint() {
         ),
         (200, "application/json", "{\"status\": \"up\"}"),
         (404, "text/plain", "not found"),
-    ];
-    for (status, content_type, body) in answers {
-        let url = format!(
-            "http://{}",
-            serve(move |s| {
-                let _ = read_request(&s);
-                let _ = respond(
-                    &s,
-                    status,
-                    &[("content-type".into(), content_type.into())],
-                    body.as_bytes(),
-                );
-            })
-        );
-        let ctx = TestContext::new();
-        let s3 = offline(&url);
-        login(&ctx, &s3, SECRET);
-        let (checks, _) = doctor(&ctx, &s3, "/usr/bin:/bin", &[]);
-        let (st, detail, hint) = parts(&checks, "datalake endpoint");
+    ] {
+        let ((st, detail, hint), _) = endpoint_answering(status, content_type, body.into());
         assert_eq!(st, "fail", "{detail}");
         assert!(
             detail.contains("is not an S3 endpoint"),
@@ -253,37 +257,20 @@ fn a_web_page_or_another_answer_than_s3_is_not_an_s3_endpoint() {
 /// buckets, a clock off, a server error.
 #[test]
 fn s3_error_answers_say_what_they_mean_for_the_key() {
-    let answers: [(u16, &str, &str, &str); 3] = [
+    for (status, code, expected, says) in [
         (403, "AccessDenied", "ok", "does not let it list buckets"),
         (403, "RequestTimeTooSkewed", "fail", "its clock is off"),
         (500, "InternalError", "fail", "500 InternalError"),
-    ];
-    for (status, code, expected, says) in answers {
-        let url = format!(
-            "http://{}",
-            serve(move |s| {
-                let _ = read_request(&s);
-                let body = format!(
-                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>m</Message></Error>"
-                );
-                let _ = respond(
-                    &s,
-                    status,
-                    &[("content-type".into(), "application/xml".into())],
-                    body.as_bytes(),
-                );
-            })
+    ] {
+        let body = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>m</Message></Error>"
         );
-        let ctx = TestContext::new();
-        let s3 = offline(&url);
-        login(&ctx, &s3, SECRET);
-        let (checks, _) = doctor(&ctx, &s3, "/usr/bin:/bin", &[]);
-        let (st, detail, _) = parts(&checks, "datalake endpoint");
+        let ((st, detail, _), key_id) = endpoint_answering(status, "application/xml", body);
         assert_eq!(st, expected, "{code}: {detail}");
         assert!(detail.contains(says), "{code}: {detail}");
         if code == "AccessDenied" {
             assert!(
-                detail.contains(&s3.key_id) && detail.contains("accepts the key"),
+                detail.contains(&key_id) && detail.contains("accepts the key"),
                 "{detail}"
             );
         }
