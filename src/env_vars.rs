@@ -59,6 +59,16 @@ impl EnvVars {
     pub const SSL_CERT_FILE: &'static str = "SSL_CERT_FILE";
     /// Where programs are looked up (`devkit doctor` finds tools with it).
     pub const PATH: &'static str = "PATH";
+    /// `devkit doctor`: awscli's and botocore's config file instead of `~/.aws/config`.
+    pub const AWS_CONFIG_FILE: &'static str = "AWS_CONFIG_FILE";
+    /// `devkit doctor`: a CA bundle for AWS clients (rclone 1.60 fails when it is set).
+    pub const AWS_CA_BUNDLE: &'static str = "AWS_CA_BUNDLE";
+    /// `devkit doctor`: `true` makes awscli and botocore ignore `endpoint_url`.
+    pub const AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: &'static str = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
+    /// `devkit doctor`: overrides the profile's `request_checksum_calculation`.
+    pub const AWS_REQUEST_CHECKSUM_CALCULATION: &'static str = "AWS_REQUEST_CHECKSUM_CALCULATION";
+    /// `devkit doctor`: overrides the profile's `response_checksum_validation`.
+    pub const AWS_RESPONSE_CHECKSUM_VALIDATION: &'static str = "AWS_RESPONSE_CHECKSUM_VALIDATION";
     /// `devkit onboard`: the GitLab personal access token (else `--secrets-stdin`, else a hidden prompt).
     pub const DEVKIT_GITLAB_TOKEN: &'static str = "DEVKIT_GITLAB_TOKEN";
     /// `devkit onboard`: the Artifactory user name.

@@ -53,6 +53,7 @@ pub fn checks(settings: &Settings, printer: &Printer) -> Vec<Check> {
         runner_config: settings.paths.home.join(".gitlab-runner/config.toml"),
         timeout,
         http: http.as_ref().map_or_else(|_| HttpConfig::default(), Clone::clone),
+        env: &|name| std::env::var(name).ok(),
         artifactory_login_hint: crate::onboard::artifactory::LOGIN_HINT,
     };
     doctor::run_all(&ctx)

@@ -198,6 +198,27 @@ impl S3 {
             .map(|_| ())
     }
 
+    /// ListBuckets (`GET` of the endpoint): how many buckets the key sees. The cheapest signed request that
+    /// shows the endpoint speaks S3 and checks the key's signature (`devkit doctor`).
+    pub fn count_buckets(&self) -> Result<usize, S3Error> {
+        let url = format!(
+            "{}{}",
+            self.endpoint.origin().ascii_serialization(),
+            self.endpoint.path()
+        );
+        let r = self.http.send(&self.signed(Method::Get, url, b"")?)?;
+        if !r.ok() || super::error::is_html(&r) {
+            return Err(from_answer(&r, "the bucket list"));
+        }
+        if !r.body.contains("<ListAllMyBucketsResult") {
+            return Err(S3Error::Malformed {
+                url: r.url.clone(),
+                reason: "no <ListAllMyBucketsResult> element".into(),
+            });
+        }
+        Ok(r.body.matches("<Bucket>").count())
+    }
+
     /// HEAD of the object at `loc`.
     pub fn head(&self, loc: &Location) -> Result<Head, S3Error> {
         let url = self.url(&loc.bucket, &loc.key_path()?, &[])?;

@@ -3,6 +3,7 @@
 
 mod artifactory_token;
 pub mod client_configs;
+mod datalake;
 mod gitlab_token;
 mod http;
 mod kernels;
@@ -10,6 +11,8 @@ pub mod process;
 mod reach;
 pub mod render;
 mod runners;
+mod s3_clients;
+mod s3_versions;
 mod site;
 mod slurm;
 mod store;
@@ -100,6 +103,8 @@ pub struct Context<'a> {
     /// The run's HTTP configuration (CA bundles, proxy, `NO_PROXY`): probes use it with their own timeout and a
     /// single attempt, so they see the network as devkit's clients do.
     pub http: crate::http::HttpConfig,
+    /// The process environment, for the variables S3 clients read (`AWS_CA_BUNDLE`, `AWS_CONFIG_FILE`, ...).
+    pub env: &'a dyn Fn(&str) -> Option<String>,
     /// The hint that stores an Artifactory token (one place, shared with `devkit onboard`).
     pub artifactory_login_hint: &'a str,
 }
@@ -113,6 +118,7 @@ pub fn run_all(ctx: &Context<'_>) -> Vec<Check> {
     checks.push(artifactory_token::check(ctx));
     checks.extend(client_configs::checks(ctx));
     checks.extend(reach::checks(ctx));
+    checks.extend(datalake::checks(ctx));
     checks.push(slurm::check(ctx));
     checks.extend(runners::checks(ctx));
     checks.extend(kernels::checks(ctx));

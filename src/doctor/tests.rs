@@ -118,6 +118,7 @@ fn an_unopenable_store_fails_with_the_way_to_force_the_file_store() {
         runner_config: home.path().join("config.toml"),
         timeout: std::time::Duration::from_millis(100),
         http: crate::http::HttpConfig::default(),
+        env: &|_| None,
         artifactory_login_hint: "devkit login artifactory",
     };
     let check = store::check(&ctx);
@@ -144,4 +145,41 @@ fn an_unopenable_store_fails_with_the_way_to_force_the_file_store() {
         "{check:?}"
     );
     assert!(check.hint.unwrap().contains("scontrol ping"));
+}
+
+#[test]
+fn a_hung_s3_client_is_killed_at_the_probe_time_and_the_others_still_answer() {
+    let home = tempfile::tempdir().unwrap();
+    let settings = settings(home.path(), &[]);
+    let gitlab = |_: &str, _: Option<Secret>| -> Result<Client, String> { Err("offline".into()) };
+    let bin = Bin::new();
+    bin.tool("aws", "exec /bin/sleep 30")
+        .tool("python3", "exec /bin/sleep 30")
+        .tool("rclone", "echo 'rclone v1.68.2'");
+    let env = |name: &str| (name == "AWS_CA_BUNDLE").then(|| "/etc/ssl/ca.pem".to_string());
+    let ctx = Context {
+        settings: &settings,
+        path: Some(bin.path()),
+        store: Err("no D-Bus session".into()),
+        gitlab: &gitlab,
+        runner_config: home.path().join("config.toml"),
+        timeout: std::time::Duration::from_millis(300),
+        http: crate::http::HttpConfig::default(),
+        env: &env,
+        artifactory_login_hint: "devkit login artifactory",
+    };
+    let started = std::time::Instant::now();
+    let checks = s3_clients::checks(&ctx);
+    // killed, not waited for: far less than the 30 s the programs would sleep
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    for name in ["datalake awscli", "datalake boto3"] {
+        let c = by_name(&checks, name);
+        assert_eq!(c.status, Status::Warn, "{c:?}");
+        assert!(c.detail.contains("gave no answer within 0.3 s"), "{c:?}");
+    }
+    // a later rclone with AWS_CA_BUNDLE set: not known to fail, but told what 1.60 did
+    let rclone = by_name(&checks, "datalake rclone");
+    assert_eq!(rclone.status, Status::Ok, "{rclone:?}");
+    assert!(rclone.detail.contains("broke rclone 1.60"), "{rclone:?}");
+    assert_eq!(by_name(&checks, "datalake gdal").status, Status::Skipped);
 }

@@ -42,6 +42,8 @@ mod datalake_cmds;
 mod docker_cargo;
 mod docker_registry;
 mod doctor;
+mod doctor_s3;
+mod doctor_s3_clients;
 mod executor;
 mod executor_failures;
 mod executor_private;
