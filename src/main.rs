@@ -51,14 +51,14 @@ fn main() -> ExitCode {
         Ok(Ok(status)) => status.into(),
         Ok(Err(err)) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Ok(Err(err)) => {
-            let (status, hints) = classify(&err);
+            let (status, mut hints) = classify(&err);
             let mut chain = err.chain().map(ToString::to_string);
             let head = chain.next().unwrap_or_default();
             let causes: Vec<String> = chain.collect();
-            printer.error(head, &causes, &hints);
             if status == ExitStatus::Error {
-                printer.hint(REPORT);
+                hints.push(REPORT.to_string());
             }
+            printer.error(head, &causes, &hints);
             status.into()
         }
     }

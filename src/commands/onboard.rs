@@ -84,8 +84,9 @@ pub fn run(args: &OnboardArgs, settings: &Settings, printer: &Printer) -> Result
             Outcome::Checked(m) => printer.status("Checked", format!("{label}: {m}")),
             Outcome::Skipped(m) => printer.status("Skipped", format!("{label}: {m}")),
             Outcome::Failed { what, what_to_do } => {
-                printer.error(format!("{label} failed: {what}"), &[], what_to_do);
-                printer.hint("then run `devkit onboard` again: finished steps are not redone");
+                let mut hints = what_to_do.clone();
+                hints.push("then run `devkit onboard` again: finished steps are not redone".into());
+                printer.error(format!("{label} failed: {what}"), &[], &hints);
                 status = ExitStatus::Failure;
                 break;
             }

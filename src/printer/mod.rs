@@ -204,8 +204,15 @@ impl Printer {
         }
     }
 
-    /// A `hint:` line.
+    /// A `hint:` line after a status or warning (an error's hints come with the error): not with `--quiet`,
+    /// which prints errors only.
     pub fn hint(&self, message: impl Display) {
+        if self.verbosity >= Verbosity::Normal {
+            self.hint_line(message);
+        }
+    }
+
+    fn hint_line(&self, message: impl Display) {
         self.emit(&format!("{}: {message}\n", self.paint("1;36", "hint")));
     }
 
@@ -227,7 +234,7 @@ impl Printer {
             self.emit(&format!("  caused by: {}\n", escape_controls(cause)));
         }
         for hint in hints {
-            self.hint(escape_lines(hint));
+            self.hint_line(escape_lines(hint));
         }
     }
 
@@ -291,6 +298,7 @@ pub(crate) mod tests {
             p.warn(format!("w{verbosity:?}"));
             p.debug("d");
             p.info("i");
+            p.hint("after a status");
             p.progress("never on a non-terminal");
             p.error("e", &["c".into()], &["h".into()]);
             p.data("payload").unwrap();
@@ -303,6 +311,10 @@ pub(crate) mod tests {
                 usize::from(verbosity >= Verbosity::Normal)
             );
             assert_eq!(err.contains("debug: d\n"), verbosity == Verbosity::Verbose);
+            assert_eq!(
+                err.contains("hint: after a status\n"),
+                verbosity >= Verbosity::Normal
+            );
             assert!(!err.contains("never"));
         }
     }
