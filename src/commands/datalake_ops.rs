@@ -25,9 +25,32 @@ fn location(text: &str) -> Result<Location> {
     Location::parse(text).map_err(|e| UserError::with_hint(e.to_string(), e.hint()).into())
 }
 
+/// A client, and whether its key came from the environment rather than the store.
+struct Conn {
+    s3: S3,
+    key_from_env: bool,
+}
+
+impl Conn {
+    /// The error for the user: a refused key from the environment is named as such (the stored key's hint,
+    /// `devkit login datalake`, would not help).
+    fn err(&self, e: S3Error) -> anyhow::Error {
+        if self.key_from_env && e.key_refused() {
+            return UserError::with_hint(
+                e.to_string(),
+                "the key came from the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, taken because \
+                 AWS_ENDPOINT_URL_S3 names the Datalake): fix them (in CI, the masked variables \
+                 DATALAKE_ACCESS_KEY_ID and DATALAKE_SECRET_ACCESS_KEY), or unset them to use the stored key",
+            )
+            .into();
+        }
+        s3_error(e)
+    }
+}
+
 /// A client for the site's endpoint with the key of a CI or Slurm job's environment when it names the Datalake
 /// (see [`datalake::EnvKey`]), else the stored key.
-fn client(settings: &Settings, printer: &Printer) -> Result<S3> {
+fn client(settings: &Settings, printer: &Printer) -> Result<Conn> {
     let dl = &settings.site.datalake;
     let var = |name: &str| std::env::var(name).ok();
     let env = datalake::EnvKey {
@@ -35,7 +58,9 @@ fn client(settings: &Settings, printer: &Printer) -> Result<S3> {
         access_key_id: var(EnvVars::AWS_ACCESS_KEY_ID),
         secret: var(EnvVars::AWS_SECRET_ACCESS_KEY).map(Secret::new),
     };
-    let key = match env.for_endpoint(&dl.endpoint) {
+    let from_env = env.for_endpoint(&dl.endpoint);
+    let key_from_env = from_env.is_some();
+    let key = match from_env {
         Some(key) => {
             printer.debug("Datalake key: from the environment (AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL_S3)");
             key
@@ -46,14 +71,15 @@ fn client(settings: &Settings, printer: &Printer) -> Result<S3> {
         }
     };
     let http = Http::new("the Datalake", &http_setup::config(settings)?)?;
-    S3::new(
+    let s3 = S3::new(
         http,
         &dl.endpoint,
         &dl.region,
         dl.addressing_style != "virtual",
         &key,
     )
-    .map_err(s3_error)
+    .map_err(s3_error)?;
+    Ok(Conn { s3, key_from_env })
 }
 
 /// A key or prefix as shown on one line: control characters escaped, so a hostile key cannot move the cursor
@@ -73,7 +99,8 @@ fn shown(key: &str) -> String {
 /// `devkit datalake ls s3://bucket/prefix`.
 pub fn ls(args: &DatalakeLsArgs, settings: &Settings, printer: &Printer) -> Result<ExitStatus> {
     let loc = location(&args.location)?;
-    let s3 = client(settings, printer)?;
+    let conn = client(settings, printer)?;
+    let s3 = &conn.s3;
     let mut out_err = None;
     let mut count = 0usize;
     s3.list(&loc, !args.recursive, |page| {
@@ -96,7 +123,7 @@ pub fn ls(args: &DatalakeLsArgs, settings: &Settings, printer: &Printer) -> Resu
             out_err = printer.data(&text).err();
         }
     })
-    .map_err(s3_error)?;
+    .map_err(|e| conn.err(e))?;
     if let Some(e) = out_err {
         return Err(anyhow::Error::new(e).context("cannot write the listing"));
     }
@@ -108,7 +135,8 @@ pub fn ls(args: &DatalakeLsArgs, settings: &Settings, printer: &Printer) -> Resu
 
 /// `devkit datalake collections`.
 pub fn collections(settings: &Settings, printer: &Printer) -> Result<ExitStatus> {
-    let s3 = client(settings, printer)?;
+    let conn = client(settings, printer)?;
+    let s3 = &conn.s3;
     let mut failed = 0;
     let mut text = String::new();
     for name in &settings.site.datalake.collections {
@@ -117,7 +145,7 @@ pub fn collections(settings: &Settings, printer: &Printer) -> Result<ExitStatus>
             Ok(()) => "reachable".to_string(),
             Err(e) if e.key_refused() => {
                 printer.progress_done();
-                return Err(s3_error(e));
+                return Err(conn.err(e));
             }
             Err(e) => {
                 failed += 1;
@@ -174,9 +202,10 @@ pub fn restore(args: &DatalakeRestoreArgs, settings: &Settings, printer: &Printe
     loc.key_path()
         .map_err(|e| UserError::with_hint(e.to_string(), e.hint()))?;
     let cold = [dl.cold_storage_class.as_str(), "GLACIER", "DEEP_ARCHIVE"];
-    let s3 = client(settings, printer)?;
+    let conn = client(settings, printer)?;
+    let s3 = &conn.s3;
     let what = shown(&loc.display());
-    let state = readiness(&s3, &loc, &cold).map_err(s3_error)?;
+    let state = readiness(s3, &loc, &cold).map_err(|e| conn.err(e))?;
     if state == Readiness::Warm {
         printer.status("Ready", format!("{what} is on the warm tier: readable now"));
         return Ok(ExitStatus::Success);
@@ -188,7 +217,7 @@ pub fn restore(args: &DatalakeRestoreArgs, settings: &Settings, printer: &Printe
         let days = args.days.unwrap_or(dl.restore_days);
         let answer = s3
             .restore(&loc, days, &dl.restore_tier, &cold)
-            .map_err(s3_error)?;
+            .map_err(|e| conn.err(e))?;
         let said = match answer {
             Restore::Started => format!("restore of {what} ({} tier, {days} day(s))", dl.restore_tier),
             Restore::AlreadyRestored => {
@@ -205,7 +234,7 @@ pub fn restore(args: &DatalakeRestoreArgs, settings: &Settings, printer: &Printe
         let started = std::time::Instant::now();
         let result = datalake::wait(
             backoff(),
-            || readiness(&s3, &loc, &cold),
+            || readiness(s3, &loc, &cold),
             |_, _, next| {
                 printer.progress(format!(
                     "waiting for {what} to come back from tape: {} so far, next check in {}",
@@ -216,9 +245,9 @@ pub fn restore(args: &DatalakeRestoreArgs, settings: &Settings, printer: &Printe
             std::thread::sleep,
         );
         printer.progress_done();
-        result.map_err(s3_error)?
+        result.map_err(|e| conn.err(e))?
     } else {
-        readiness(&s3, &loc, &cold).map_err(s3_error)?
+        readiness(s3, &loc, &cold).map_err(|e| conn.err(e))?
     };
     match state {
         Readiness::Warm | Readiness::Restored { expiry: None } => {

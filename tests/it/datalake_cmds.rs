@@ -201,6 +201,25 @@ fn a_wrong_secret_is_refused_clearly_and_never_shown() {
         assert!(text.contains("refused the key"), "{args:?}: {text}");
         assert!(text.contains("devkit login datalake"), "{args:?}: {text}");
         assert!(!text.contains(wrong) && !text.contains("Wr0ng"), "{text}");
+        // The same wrong key from the environment (the right one stored): the error says where the key came
+        // from, since storing another would not help.
+        login(&ctx, &s3, &s3.secret);
+        let o = cmd(&ctx, &s3, assert_cmd::cargo::cargo_bin!("devkit"))
+            .env("DEVKIT_DATALAKE_COLLECTIONS", "dl-wrong")
+            .env("AWS_ENDPOINT_URL_S3", &s3.url)
+            .env("AWS_ACCESS_KEY_ID", &s3.key_id)
+            .env("AWS_SECRET_ACCESS_KEY", wrong)
+            .args(&args)
+            .output()
+            .unwrap();
+        let text = all_output(&o);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {text}");
+        assert!(
+            text.contains("refused the key") && text.contains("the key came from the environment"),
+            "{args:?}: {text}"
+        );
+        assert!(!text.contains(wrong) && !text.contains("Wr0ng"), "{text}");
+        login(&ctx, &s3, wrong);
     }
 }
 
