@@ -66,92 +66,68 @@ fn login_and_configure(ctx: &TestContext, s3: &S3, secret: &str) -> String {
     format!("{login}{}", all_output(&conf))
 }
 
-/// Each client's listing and reading of `bucket/key`, with only devkit's files.
-fn clients(ctx: &TestContext, s3: &S3, bucket: &str, key: &str) -> Vec<(&'static str, Output)> {
-    let venv_python = require_tool("python").unwrap();
-    let aws_v1 = require_tool("aws").unwrap();
-    let url = format!("s3://{bucket}/{key}");
-    let mut out = Vec::new();
-    let mut run = |name: &'static str, mut c: Command| out.push((name, c.output().unwrap()));
-    let mut c = cmd(ctx, s3, &aws_v1);
-    c.args(["--profile", "devkit-datalake", "s3", "cp", &url, "-"]);
-    run("awscli v1", c);
-    let mut c = cmd(ctx, s3, "/usr/bin/aws");
-    c.args([
-        "--profile",
-        "devkit-datalake",
-        "--endpoint-url",
-        &s3.url,
-        "s3",
-        "cp",
-        &url,
-        "-",
-    ]);
-    run("awscli 2.9", c);
-    let mut c = cmd(ctx, s3, &venv_python);
-    c.args([
-        "-c",
-        "import sys,boto3; c=boto3.Session(profile_name='devkit-datalake').client('s3'); \
-         sys.stdout.write(c.get_object(Bucket=sys.argv[1], Key=sys.argv[2])['Body'].read().decode())",
-        bucket,
-        key,
-    ]);
-    run("boto3", c);
-    let mut c = cmd(ctx, s3, &venv_python);
-    c.args([
-        "-c",
-        "import sys,fsspec; fs=fsspec.filesystem('s3'); sys.stdout.write(fs.cat(sys.argv[1]+'/'+sys.argv[2]).decode())",
-        bucket,
-        key,
-    ]);
-    run("s3fs", c);
-    let mut c = cmd(ctx, s3, "rclone");
-    c.args(["cat", &format!("devkit-datalake:{bucket}/{key}")]);
-    run("rclone", c);
-    let mut c = cmd(ctx, s3, "s3cmd");
-    c.args(["get", "--force", &url, "-"]);
-    run("s3cmd", c);
-    out
+/// What each client is asked to do.
+#[derive(Clone, Copy)]
+enum Op {
+    /// Print the object at this key.
+    Read,
+    /// List the "folder" at this prefix (ending in `/`).
+    List,
 }
 
-/// Each client's listing of the "folder" `prefix` (ending in `/`) of `bucket`, with only devkit's files.
-fn listings(ctx: &TestContext, s3: &S3, bucket: &str, prefix: &str) -> Vec<(&'static str, Output)> {
-    let venv_python = require_tool("python").unwrap();
+/// Each client reading or listing `bucket/path`, with only devkit's files.
+fn clients(ctx: &TestContext, s3: &S3, op: Op, bucket: &str, path: &str) -> Vec<(&'static str, Output)> {
+    let python = require_tool("python").unwrap();
     let aws_v1 = require_tool("aws").unwrap();
-    let url = format!("s3://{bucket}/{prefix}");
-    let mut out = Vec::new();
-    let mut run = |name: &'static str, mut c: Command| out.push((name, c.output().unwrap()));
+    let url = format!("s3://{bucket}/{path}");
+    let remote = format!("devkit-datalake:{bucket}/{path}");
+    let (aws, boto3, s3fs, rclone, s3cmd) = match op {
+        Op::Read => (
+            vec!["s3", "cp", &url, "-"],
+            "sys.stdout.write(c.get_object(Bucket=sys.argv[1], Key=sys.argv[2])['Body'].read().decode())",
+            "sys.stdout.write(fs.cat(sys.argv[1]+'/'+sys.argv[2]).decode())",
+            vec!["cat", &remote],
+            vec!["get", "--force", &url, "-"],
+        ),
+        Op::List => (
+            vec!["s3", "ls", &url],
+            "print('\\n'.join(o['Key'] for o in c.list_objects_v2(Bucket=sys.argv[1], Prefix=sys.argv[2])['Contents']))",
+            "print('\\n'.join(fs.ls(sys.argv[1]+'/'+sys.argv[2])))",
+            vec!["lsf", &remote],
+            vec!["ls", &url],
+        ),
+    };
+    let profile = ["--profile", "devkit-datalake"];
+    let mut runs: Vec<(&'static str, Command)> = Vec::new();
     let mut c = cmd(ctx, s3, &aws_v1);
-    c.args(["--profile", "devkit-datalake", "s3", "ls", &url]);
-    run("awscli v1", c);
+    c.args(profile).args(&aws);
+    runs.push(("awscli v1", c));
     let mut c = cmd(ctx, s3, "/usr/bin/aws");
-    c.args(["--profile", "devkit-datalake", "--endpoint-url", &s3.url])
-        .args(["s3", "ls", &url]);
-    run("awscli 2.9", c);
-    let mut c = cmd(ctx, s3, &venv_python);
-    c.args([
-        "-c",
-        "import sys,boto3; c=boto3.Session(profile_name='devkit-datalake').client('s3'); \
-         print('\\n'.join(o['Key'] for o in c.list_objects_v2(Bucket=sys.argv[1], Prefix=sys.argv[2])['Contents']))",
-        bucket,
-        prefix,
-    ]);
-    run("boto3", c);
-    let mut c = cmd(ctx, s3, &venv_python);
-    c.args([
-        "-c",
-        "import sys,fsspec; print('\\n'.join(fsspec.filesystem('s3').ls(sys.argv[1]+'/'+sys.argv[2])))",
-        bucket,
-        prefix,
-    ]);
-    run("s3fs", c);
+    c.args(profile).args(["--endpoint-url", &s3.url]).args(&aws);
+    runs.push(("awscli 2.9", c));
+    let boto3_client = "c=boto3.Session(profile_name='devkit-datalake').client('s3')";
+    for (name, setup, body) in [
+        ("boto3", boto3_client, boto3),
+        ("s3fs", "fs=fsspec.filesystem('s3')", s3fs),
+    ] {
+        let mut c = cmd(ctx, s3, &python);
+        c.args([
+            "-c",
+            &format!("import sys,boto3,fsspec; {setup}\n{body}"),
+            bucket,
+            path,
+        ]);
+        runs.push((name, c));
+    }
     let mut c = cmd(ctx, s3, "rclone");
-    c.args(["lsf", &format!("devkit-datalake:{bucket}/{prefix}")]);
-    run("rclone", c);
+    c.args(&rclone);
+    runs.push(("rclone", c));
     let mut c = cmd(ctx, s3, "s3cmd");
-    c.args(["ls", &url]);
-    run("s3cmd", c);
-    out
+    c.args(&s3cmd);
+    runs.push(("s3cmd", c));
+    runs.into_iter()
+        .map(|(name, mut c)| (name, c.output().unwrap()))
+        .collect()
 }
 
 fn seed(ctx: &TestContext, s3: &S3, bucket: &str, key: &str, body: &Path) {
@@ -221,7 +197,7 @@ fn every_client_lists_and_reads_with_only_devkits_files_and_a_wrong_secret_is_re
     let body = ctx.work.join("body.txt");
     std::fs::write(&body, "datalake says hi").unwrap();
     seed(&ctx, &s3, bucket, key, &body);
-    for (name, out) in clients(&ctx, &s3, bucket, key) {
+    for (name, out) in clients(&ctx, &s3, Op::Read, bucket, key) {
         let text = all_output(&out);
         assert!(out.status.success(), "{name} failed:\n{text}");
         assert!(
@@ -230,7 +206,7 @@ fn every_client_lists_and_reads_with_only_devkits_files_and_a_wrong_secret_is_re
         );
         outputs.push(text);
     }
-    for (name, out) in listings(&ctx, &s3, bucket, "dir with space/x..y/") {
+    for (name, out) in clients(&ctx, &s3, Op::List, bucket, "dir with space/x..y/") {
         let text = all_output(&out);
         assert!(out.status.success(), "{name} could not list:\n{text}");
         assert!(
@@ -299,10 +275,9 @@ fn every_client_lists_and_reads_with_only_devkits_files_and_a_wrong_secret_is_re
     let wrong = "Wr0ng+secret/with=sign";
     let watch = ProcWatch::start(&ctx.home, wrong);
     let mut outputs = vec![login_and_configure(&ctx, &s3, wrong)];
-    let refusals =
-        clients(&ctx, &s3, bucket, key)
-            .into_iter()
-            .chain(listings(&ctx, &s3, bucket, "dir with space/"));
+    let refusals = clients(&ctx, &s3, Op::Read, bucket, key)
+        .into_iter()
+        .chain(clients(&ctx, &s3, Op::List, bucket, "dir with space/"));
     for (name, out) in refusals {
         let text = all_output(&out);
         assert!(!out.status.success(), "{name} accepted a wrong secret:\n{text}");
