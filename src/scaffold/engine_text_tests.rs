@@ -119,14 +119,14 @@ fn known_shapes_are_teras_parse() {
         "{{ x ",
         "{% raw %} never closed {{ x }}",
     ] {
-        same_as_tera(source).unwrap();
+        same_as_tera(source).expect("the hoisted parse differs from tera's");
     }
 }
 
 #[test]
 fn markers_replace_text_and_tags() {
     let source = "long text {{ x }} more text\n{% if x %}  {{ x }}  {% endif %}";
-    let tokens = lex(source).unwrap();
+    let tokens = lex(source).expect("the text lexes");
     let parser = Parser::new(&[("t".to_string(), source)], &[Some(tokens.clone())]);
     let (text, stretches) = parser.hoist(source, &tokens);
     assert_eq!(stretches.len(), 2, "{text:?}");
@@ -141,7 +141,11 @@ fn generated_templates_take_the_hoisted_path() {
     let strategy = prop::collection::vec(body(), 1..6);
     let (mut candidates, mut hoisted) = (0, 0);
     for _ in 0..400 {
-        let source = strategy.new_tree(&mut runner).unwrap().current().concat();
+        let source = strategy
+            .new_tree(&mut runner)
+            .expect("a generated template")
+            .current()
+            .concat();
         let Some(tokens) = lex(&source) else { continue };
         let parser = Parser::new(&[("t".to_string(), source.as_str())], &[Some(tokens.clone())]);
         let has_stretch = !parser.hoist(&source, &tokens).1.is_empty();
