@@ -86,8 +86,8 @@ impl EnvVars {
     pub const HTTPS_PROXY: &'static str = "HTTPS_PROXY";
     /// Hosts devkit reaches without the proxy (also `no_proxy`).
     pub const NO_PROXY: &'static str = "NO_PROXY";
-    /// `devkit datalake ls|collections|restore` with no stored key: the S3 endpoint the environment is for; its
-    /// key counts only when this names the Datalake (a CI or Slurm job of the trex-job plugin's `datalake: true`).
+    /// `devkit datalake ls|collections|restore`: the S3 endpoint the environment's key is for; when it names the
+    /// Datalake (a CI or Slurm job of the trex-job plugin's `datalake: true`), that key is used before the stored one.
     pub const AWS_ENDPOINT_URL_S3: &'static str = "AWS_ENDPOINT_URL_S3";
     /// See `AWS_ENDPOINT_URL_S3`: the access key id.
     pub const AWS_ACCESS_KEY_ID: &'static str = "AWS_ACCESS_KEY_ID";

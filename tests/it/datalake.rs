@@ -41,6 +41,22 @@ pub(crate) fn devkit(ctx: &TestContext, s3: &S3, args: &[&str], stdin: &str) -> 
     c.args(args).write_stdin(stdin).output().unwrap()
 }
 
+/// Runs `script` in Python with a boto3 client `c` for the server (and `sys`, `os`), the key in the environment
+/// (never argv), without devkit's files.
+pub(crate) fn boto3(ctx: &TestContext, s3: &S3, script: &str, args: &[&str]) -> Output {
+    let python = require_tool("python").unwrap();
+    let prelude = "import sys, os, boto3\nc = boto3.client('s3', endpoint_url=os.environ['U'], region_name='us-east-1')\n";
+    cmd(ctx, s3, python)
+        .env("U", &s3.url)
+        .env("AWS_ACCESS_KEY_ID", &s3.key_id)
+        .env("AWS_SECRET_ACCESS_KEY", &s3.secret)
+        .arg("-c")
+        .arg(format!("{prelude}{script}"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 /// `devkit login datalake` with `secret` on stdin; its output.
 pub(crate) fn login(ctx: &TestContext, s3: &S3, secret: &str) -> String {
     let login = devkit(

@@ -4,8 +4,8 @@
 //! moto restores at once (never `ongoing-request="true"`): the slow-restore polling is tested in the unit
 //! tests of `datalake::restore` with a fake HEAD that stays "ongoing" for several polls.
 
-use crate::datalake::{S3, cmd, devkit, login, server};
-use crate::support::{TestContext, all_output, require_tool};
+use crate::datalake::{S3, boto3, cmd, devkit, login, server};
+use crate::support::{TestContext, all_output};
 use std::io::{Read, Write};
 use std::process::Output;
 
@@ -13,23 +13,8 @@ const COLD_KEY: &str = "tape/t.bin";
 const ODD_KEY: &str = "x y/ünï ?#%+&<>.txt";
 const DOT_KEY: &str = "a/../up";
 
-/// Runs Python with boto3 against the server, the key in the environment (never argv).
-fn py(ctx: &TestContext, s3: &S3, script: &str, args: &[&str]) -> Output {
-    let python = require_tool("python").unwrap();
-    let prelude = "import sys, os, boto3\nc = boto3.client('s3', endpoint_url=os.environ['U'], region_name='us-east-1')\n";
-    cmd(ctx, s3, python)
-        .env("U", &s3.url)
-        .env("AWS_ACCESS_KEY_ID", &s3.key_id)
-        .env("AWS_SECRET_ACCESS_KEY", &s3.secret)
-        .arg("-c")
-        .arg(format!("{prelude}{script}"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 fn seed(ctx: &TestContext, s3: &S3, bucket: &str) {
-    let o = py(
+    let o = boto3(
         ctx,
         s3,
         "b = sys.argv[1]\nc.create_bucket(Bucket=b)\n\
@@ -41,7 +26,7 @@ fn seed(ctx: &TestContext, s3: &S3, bucket: &str) {
 }
 
 fn read_cold(ctx: &TestContext, s3: &S3, bucket: &str) -> Output {
-    py(
+    boto3(
         ctx,
         s3,
         "sys.stdout.write(c.get_object(Bucket=sys.argv[1], Key=sys.argv[2])['Body'].read().decode())",

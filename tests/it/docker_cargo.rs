@@ -1,7 +1,7 @@
 //! `devkit configure docker|cargo` and the `docker-credential-devkit` helper protocol on devkit's store.
 
 use crate::configure::{assert_no_leak, devkit, store_token};
-use crate::support::{TestContext, all_output, require_tool};
+use crate::support::{TestContext, all_output, path_with_devkit, require_tool};
 
 const URL: &str = "https://art.example.fr/artifactory";
 const TOKEN: &str = "d?>~\"' ok en";
@@ -36,16 +36,6 @@ fn helper_with(ctx: &TestContext, extra: &[(&str, &str)], action: &str, stdin: &
         .write_stdin(stdin.to_string())
         .output()
         .unwrap()
-}
-
-/// `PATH` with devkit's helper binaries first.
-fn path_with_helpers() -> std::ffi::OsString {
-    let dir = assert_cmd::cargo::cargo_bin("docker-credential-devkit")
-        .parent()
-        .unwrap()
-        .to_path_buf();
-    let rest = std::env::var_os("PATH").unwrap_or_default();
-    std::env::join_paths(std::iter::once(dir).chain(std::env::split_paths(&rest))).unwrap()
 }
 
 fn helper(ctx: &TestContext, action: &str, stdin: &str) -> std::process::Output {
@@ -237,7 +227,7 @@ fn a_registry_on_another_host_gets_its_own_or_the_artifactory_credential() {
 fn doctor_checks_that_the_helper_answers_for_the_registry() {
     let ctx = TestContext::new();
     let registry = "reg.example.fr:5000";
-    let path = path_with_helpers();
+    let path = path_with_devkit();
     let doctor = |ctx: &TestContext| {
         devkit(ctx, URL, &["doctor"])
             .env("DEVKIT_ARTIFACTORY_DOCKER_REGISTRY", registry)
@@ -293,7 +283,7 @@ fn skopeo_reaches_a_registry_on_another_host_with_the_artifactory_credential() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", all_output(&out));
-    let path = path_with_helpers();
+    let path = path_with_devkit();
     let inspect = std::process::Command::new(skopeo)
         .args(["inspect", "--tls-verify=false"])
         .arg(format!("docker://{}/local/busybox:latest", d.registry))

@@ -6,7 +6,7 @@
 use crate::configure::{assert_no_leak, client, server};
 use crate::fake_gitlab::{ADA_TOKEN, GitlabTest};
 use crate::slurm::slurm_conf;
-use crate::support::{all_output, require_docker, require_tool, secrets_set};
+use crate::support::{all_output, path_with_devkit, require_docker, require_tool, secrets_set};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Output;
@@ -29,16 +29,6 @@ fn snapshot(root: &Path) -> BTreeMap<String, (Vec<u8>, u32)> {
         }
     }
     out
-}
-
-/// PATH with the folder of the binaries under test (docker-credential-devkit) first.
-fn path_with_devkit() -> std::ffi::OsString {
-    let devkit = assert_cmd::cargo::cargo_bin!("devkit");
-    let mut path = vec![devkit.parent().unwrap().to_path_buf()];
-    path.extend(std::env::split_paths(
-        &std::env::var_os("PATH").unwrap_or_default(),
-    ));
-    std::env::join_paths(path).unwrap()
 }
 
 /// `devkit doctor --format json` with extra variables; the check named `name`.

@@ -4,7 +4,7 @@
 
 use crate::plugin_spec::plugins_dir;
 use crate::slurm::slurm_conf;
-use crate::support::{TestContext, all_output, git, require_tool};
+use crate::support::{TestContext, all_output, git, path_with_devkit, require_tool};
 use std::path::{Path, PathBuf};
 
 /// gitlab-ci-local, as `scripts/install-test-deps.sh` installs it, else from PATH.
@@ -58,11 +58,6 @@ pub(crate) fn run_pipeline(
     project: &Path,
     extra: &[&str],
 ) -> (bool, String) {
-    let devkit = assert_cmd::cargo::cargo_bin!("devkit");
-    let mut path = vec![devkit.parent().unwrap().to_path_buf()];
-    path.extend(std::env::split_paths(
-        &std::env::var_os("PATH").unwrap_or_default(),
-    ));
     let out = ctx
         .command("timeout")
         .arg("300")
@@ -74,7 +69,7 @@ pub(crate) fn run_pipeline(
             "0",
         ])
         .args(extra)
-        .env("PATH", std::env::join_paths(path).unwrap())
+        .env("PATH", path_with_devkit())
         .env("SLURM_CONF", conf)
         .env("DEVKIT_SLURM_SACCT", "completion")
         .current_dir(project)

@@ -173,6 +173,15 @@ pub fn is_executable(path: &Path) -> bool {
 }
 
 /// Output of a command as text (stdout + stderr), for leak and message checks.
+/// `PATH` with the folder of the binaries under test (`devkit`, `docker-credential-devkit`, ...) first, for
+/// programs that start devkit by name (gitlab-ci-local jobs, docker, credential_process, batch scripts).
+pub fn path_with_devkit() -> std::ffi::OsString {
+    let devkit = assert_cmd::cargo::cargo_bin!("devkit");
+    let dir = devkit.parent().unwrap().to_path_buf();
+    let rest = std::env::var_os("PATH").unwrap_or_default();
+    std::env::join_paths(std::iter::once(dir).chain(std::env::split_paths(&rest))).unwrap()
+}
+
 pub fn all_output(out: &std::process::Output) -> String {
     format!(
         "{}{}",

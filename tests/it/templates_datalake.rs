@@ -4,12 +4,11 @@
 //! (tests/s3/up.sh) through devkit's files and through its batch script's `devkit env datalake`; a cold object is
 //! refused with the restore hint until `devkit datalake restore --wait`. Without it nothing mentions the Datalake.
 
-use crate::datalake::{S3, cmd, devkit, login, server};
+use crate::datalake::{S3, boto3, cmd, devkit, login, server};
 use crate::plugin_spec::plugin;
 use crate::schema::assert_valid_gitlab_ci;
-use crate::support::{TestContext, all_output, require_tool, tree};
+use crate::support::{TestContext, all_output, path_with_devkit, require_tool, tree};
 use crate::templates::{batch_scripts, generate, python_checks, read, run_ok};
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -21,33 +20,13 @@ pub(crate) fn datalake_chain(ctx: &TestContext, dir: &str) -> PathBuf {
     generate(ctx, "processing-chain", dir, &[], &["-d", "datalake=true"])
 }
 
-/// `PATH` with the `devkit` under test first.
-pub(crate) fn path_with_devkit() -> OsString {
-    let devkit = assert_cmd::cargo::cargo_bin!("devkit");
-    let mut path = vec![devkit.parent().unwrap().to_path_buf()];
-    path.extend(std::env::split_paths(
-        &std::env::var_os("PATH").unwrap_or_default(),
-    ));
-    std::env::join_paths(path).unwrap()
-}
-
 /// Puts `body` at `bucket/key` on the test server with storage `class` (the bucket is created when missing),
 /// through boto3 with the key in its environment, never in argv.
 pub(crate) fn put_object(ctx: &TestContext, s3: &S3, bucket: &str, key: &str, body: &str, class: &str) {
-    let python = require_tool("python").unwrap();
-    let script = "import os, sys, boto3\n\
-        c = boto3.client('s3', endpoint_url=os.environ['U'], region_name='us-east-1')\n\
-        b, k, body, cls = sys.argv[1:5]\n\
+    let script = "b, k, body, cls = sys.argv[1:5]\n\
         if b not in [x['Name'] for x in c.list_buckets()['Buckets']]: c.create_bucket(Bucket=b)\n\
         c.put_object(Bucket=b, Key=k, Body=body.encode(), StorageClass=cls)\n";
-    let out = ctx
-        .command(python)
-        .env("U", &s3.url)
-        .env("AWS_ACCESS_KEY_ID", &s3.key_id)
-        .env("AWS_SECRET_ACCESS_KEY", &s3.secret)
-        .args(["-c", script, bucket, key, body, class])
-        .output()
-        .unwrap();
+    let out = boto3(ctx, s3, script, &[bucket, key, body, class]);
     assert!(out.status.success(), "{}", all_output(&out));
 }
 
