@@ -185,7 +185,7 @@ fn boto3(probe: Probe, ctx: &Context<'_>, p: &Profile) -> Check {
         Err(check) => return check,
     };
     let label = format!("botocore {version} (boto3, s3fs) of `python3`");
-    let sdk = Sdk::botocore(version);
+    let sdk = Sdk::botocore(&version);
     if !sdk.reads_endpoint_url {
         return Check::new(
             NAME,

@@ -3,60 +3,37 @@
 //! sends the new default checksums, which rclone breaks on `AWS_CA_BUNDLE`, which GDAL reads `~/.gdal/gdalrc`.
 //! Pure functions, so every odd output is a unit test.
 
-use std::fmt;
+pub use semver::Version;
 
-/// A `major.minor.patch` release number (a missing patch reads as 0).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Version {
-    /// Major.
-    pub major: u32,
-    /// Minor.
-    pub minor: u32,
-    /// Patch.
-    pub patch: u32,
+/// The version `text` starts with: `MAJOR.MINOR[.PATCH]` (a missing patch reads as 0), then anything that does
+/// not continue the number (`1.60.1-DEV`, `3.6.2,`); `None` for `1`, `1.`, `v1.2`, a part over `u32` (no
+/// release is numbered so; such a number is noise).
+pub fn parse_prefix(text: &str) -> Option<Version> {
+    fn number(s: &str) -> Option<(u64, &str)> {
+        let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        Some((u64::from(s[..end].parse::<u32>().ok()?), &s[end..]))
+    }
+    let (major, rest) = number(text)?;
+    let (minor, rest) = number(rest.strip_prefix('.')?)?;
+    let (patch, rest) = rest.strip_prefix('.').and_then(number).unwrap_or((0, rest));
+    // A fourth number (`2.9.19.4`) or a part too big is not a release number devkit can compare.
+    if rest
+        .strip_prefix('.')
+        .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    Some(Version::new(major, minor, patch))
 }
 
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)
-    }
-}
-
-impl Version {
-    /// `major.minor.patch`.
-    pub const fn new(major: u32, minor: u32, patch: u32) -> Self {
-        Self { major, minor, patch }
-    }
-
-    /// The version `text` starts with: `MAJOR.MINOR[.PATCH]`, then anything that does not continue the number
-    /// (`1.60.1-DEV`, `3.6.2,`); `None` for `1`, `1.`, `v1.2`, a part too big for `u32`.
-    pub fn parse_prefix(text: &str) -> Option<Self> {
-        fn number(s: &str) -> Option<(u32, &str)> {
-            let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-            Some((s[..end].parse().ok()?, &s[end..]))
-        }
-        let (major, rest) = number(text)?;
-        let (minor, rest) = number(rest.strip_prefix('.')?)?;
-        let (patch, rest) = rest.strip_prefix('.').and_then(number).unwrap_or((0, rest));
-        // A fourth number (`2.9.19.4`) or a part too big is not a release number devkit can compare.
-        if rest
-            .strip_prefix('.')
-            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
-        {
-            return None;
-        }
-        Some(Self::new(major, minor, patch))
-    }
-
-    /// The version right after the first `marker` in `text` that is followed by one.
-    fn after(text: &str, marker: &str) -> Option<Self> {
-        text.match_indices(marker)
-            .find_map(|(i, _)| Self::parse_prefix(&text[i + marker.len()..]))
-    }
+/// The version right after the first `marker` in `text` that is followed by one.
+fn after(text: &str, marker: &str) -> Option<Version> {
+    text.match_indices(marker)
+        .find_map(|(i, _)| parse_prefix(&text[i + marker.len()..]))
 }
 
 /// awscli's `aws --version`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AwsCli {
     /// awscli v2: its own copy of botocore, versioned with it.
     V2(Version),
@@ -73,29 +50,29 @@ impl AwsCli {
     /// Reads `aws-cli/2.9.19 Python/3.11.2 Linux/6.1 source/x86_64.debian.12 prompt/off` or
     /// `aws-cli/1.46.3 Python/3.11.7 Linux/6.18 botocore/1.43.62`.
     pub fn parse(output: &str) -> Option<Self> {
-        let cli = Version::after(output, "aws-cli/")?;
+        let cli = after(output, "aws-cli/")?;
         Some(match cli.major {
             1 => Self::V1 {
                 cli,
-                botocore: Version::after(output, "botocore/"),
+                botocore: after(output, "botocore/"),
             },
             _ => Self::V2(cli),
         })
     }
 
     /// What this release does with the profile, when known (v1 without botocore's version: unknown).
-    pub fn sdk(self) -> Option<Sdk> {
+    pub fn sdk(&self) -> Option<Sdk> {
         match self {
             Self::V2(v) => Some(Sdk {
-                reads_endpoint_url: v >= AWSCLI_ENDPOINT_URL,
-                new_checksums: v >= AWSCLI_CHECKSUMS,
+                reads_endpoint_url: *v >= AWSCLI_ENDPOINT_URL,
+                new_checksums: *v >= AWSCLI_CHECKSUMS,
             }),
-            Self::V1 { botocore, .. } => botocore.map(Sdk::botocore),
+            Self::V1 { botocore, .. } => botocore.as_ref().map(Sdk::botocore),
         }
     }
 
     /// `awscli 2.9.19`, `awscli 1.46.3 (botocore 1.43.62)`.
-    pub fn label(self) -> String {
+    pub fn label(&self) -> String {
         match self {
             Self::V2(v) => format!("awscli {v}"),
             Self::V1 {
@@ -118,10 +95,10 @@ pub struct Sdk {
 
 impl Sdk {
     /// botocore (boto3, s3fs, awscli v1).
-    pub fn botocore(v: Version) -> Self {
+    pub fn botocore(v: &Version) -> Self {
         Self {
-            reads_endpoint_url: v >= BOTOCORE_ENDPOINT_URL,
-            new_checksums: v >= BOTOCORE_CHECKSUMS,
+            reads_endpoint_url: *v >= BOTOCORE_ENDPOINT_URL,
+            new_checksums: *v >= BOTOCORE_CHECKSUMS,
         }
     }
 }
@@ -144,19 +121,19 @@ pub const GDAL_CREDENTIAL_PROCESS: Version = Version::new(3, 12, 0);
 /// `botocore.__version__` as Python prints it (`1.43.11`): the first line must be the version alone.
 pub fn botocore(output: &str) -> Option<Version> {
     let line = output.lines().map(str::trim).find(|l| !l.is_empty())?;
-    let v = Version::parse_prefix(line)?;
+    let v = parse_prefix(line)?;
     let rest = line.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
     rest.is_empty().then_some(v)
 }
 
 /// `rclone v1.60.1-DEV` (the first line of `rclone --version`).
 pub fn rclone(output: &str) -> Option<Version> {
-    Version::after(output, "rclone v")
+    after(output, "rclone v")
 }
 
 /// `GDAL 3.6.2, released 2023/01/02` (`gdalinfo --version`).
 pub fn gdal(output: &str) -> Option<Version> {
-    Version::after(output, "GDAL ")
+    after(output, "GDAL ")
 }
 
 #[cfg(test)]
@@ -166,7 +143,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn v(s: &str) -> Version {
-        Version::parse_prefix(s).unwrap()
+        parse_prefix(s).unwrap()
     }
 
     #[test]
@@ -266,8 +243,8 @@ mod tests {
         assert_eq!(sdk("aws-cli/1.29.0 botocore/1.31.0"), Some(endpoint));
         assert_eq!(sdk("aws-cli/1.46.3 botocore/1.43.62"), Some(both));
         assert_eq!(sdk("aws-cli/1.18.69"), None);
-        assert_eq!(Sdk::botocore(v("1.35.99")), endpoint);
-        assert_eq!(Sdk::botocore(v("1.36.0")), both);
+        assert_eq!(Sdk::botocore(&v("1.35.99")), endpoint);
+        assert_eq!(Sdk::botocore(&v("1.36.0")), both);
         assert!(
             v("1.60.1") < RCLONE_CA_BUNDLE_OBSERVED_BELOW && v("1.61.0") >= RCLONE_CA_BUNDLE_OBSERVED_BELOW
         );
@@ -280,14 +257,14 @@ mod tests {
 
         /// Any text: no panic, and a version found is one written in the text.
         #[test]
-        fn any_text_is_read_without_panic(text in "\\PC{0,40}", a in 0u32..100_000, b in 0u32..1000, c in 0u32..1000) {
+        fn any_text_is_read_without_panic(text in "\\PC{0,40}", a in 0u64..100_000, b in 0u64..1000, c in 0u64..1000) {
             for parsed in [rclone(&text), gdal(&text), botocore(&text), AwsCli::parse(&text).map(|x| match x {
                 AwsCli::V2(v) | AwsCli::V1 { cli: v, .. } => v,
             })].into_iter().flatten() {
                 prop_assert!(text.contains(&parsed.major.to_string()));
             }
             let written = Version::new(a, b, c);
-            prop_assert_eq!(Version::parse_prefix(&format!("{written}-rc1 {text}")), Some(written));
+            prop_assert_eq!(parse_prefix(&format!("{written}-rc1 {text}")), Some(written.clone()));
             prop_assert_eq!(rclone(&format!("{text}\nrclone v{written}-DEV")).is_some(), true);
         }
     }
